@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { Detector } from '../detect/engine.js';
+import { UsageError, messageOf } from '../errors.js';
+import { loadRuleSet } from '../rules/load.js';
+import { reporters } from '../report/index.js';
+import type { Finding, ScanStats } from '../types.js';
+
+/** The options every scanning command shares: how to report, and what to accept. */
+export interface ReportArgs {
+  format: string;
+  output?: string;
+  mask: boolean;
+  baseline?: string;
+}
+
+export function withReportOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('format', { alias: 'f', type: 'string', choices: Object.keys(reporters), default: 'text', describe: 'report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (the exit code still says whether secrets were found)' })
+    .option('mask', { type: 'boolean', default: true, describe: 'mask secrets in reports; --no-mask shows them in full' })
+    .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' });
+}
+
+/** The detector with the built-in rules, and each rule's remediation sentence for reports. */
+export function createDetector() {
+  const ruleSet = loadRuleSet();
+  return { detector: new Detector(ruleSet), remediation: new Map(ruleSet.rules.map((rule) => [rule.id, rule.remediation])) };
+}
+
+/** Renders the findings in the chosen format to stdout or --output, and returns the exit code. */
+export function writeReport(findings: Finding[], stats: ScanStats, args: ReportArgs, target: string, remediation: ReadonlyMap<string, string>): number {
+  const reporter = reporters[args.format];
+  const color = !args.output && args.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR;
+  const document = reporter(findings, stats, { mask: args.mask, target, remediation, color });
+  if (args.output) {
+    try {
+      writeFileSync(args.output, document);
+    } catch (error) {
+      throw new UsageError(`--output ${args.output}: cannot write (${messageOf(error)})`);
+    }
+  } else process.stdout.write(document);
+  return findings.length ? 1 : 0;
+}

@@ -1,0 +1,60 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import { loadFilters } from '../filters/index.js';
+import { workTreeRoot } from '../git/repo.js';
+import { collectFindings } from '../pipeline.js';
+import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
+import { emptyStats, type Fragment } from '../types.js';
+import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
+
+/** How `-` reaches the scan command (see cli.ts). */
+export const STDIN_ARGUMENT = '<stdin>';
+
+interface ScanArgs extends ReportArgs {
+  paths: string[];
+  git: boolean;
+  staged: boolean;
+  index: boolean;
+}
+
+export const scanCommand: CommandModule<object, ScanArgs> = {
+  command: 'scan [paths..]',
+  describe: 'Scan files and directories (default: the repository\'s files), stdin (-), or staged changes (--staged)',
+  builder: (yargs) =>
+    withReportOptions(yargs as Argv<object>)
+      .positional('paths', { type: 'string', array: true, default: [], describe: 'files or directories; - reads stdin' })
+      .option('git', { type: 'boolean', default: true, describe: 'use git to list files (honours .gitignore); --no-git walks directories as they are' })
+      .option('staged', { type: 'boolean', default: false, describe: 'scan the lines the next commit adds (what the pre-commit hook runs)' })
+      .option('index', { type: 'boolean', default: false, describe: 'with --staged: scan whole staged files, not just added lines' })
+      .example('$0 scan', 'the repository\'s tracked and untracked files')
+      .example('$0 scan --no-git dir/', 'a plain directory')
+      .example('cat file | $0 scan -', 'stdin') as unknown as Argv<ScanArgs>,
+  handler: async (args) => {
+    process.exitCode = await runScan(args);
+  },
+};
+
+async function runScan(args: ScanArgs): Promise<number> {
+  const cwd = process.cwd();
+  if (args.staged && args.paths.length) throw new UsageError('--staged scans the index: it takes no paths');
+  if (args.index && !args.staged) throw new UsageError('--index goes with --staged');
+  const { detector, remediation } = createDetector();
+  const stats = emptyStats();
+  const root = args.git ? workTreeRoot(cwd) : null;
+  let fragments: AsyncIterable<Fragment>;
+  let target: string;
+  if (args.staged) {
+    const { stagedFragments } = await import('../sources/staged.js');
+    fragments = stagedFragments({ cwd, wholeFiles: args.index, contextLines: detector.contextLines, stats });
+    target = 'staged changes';
+  } else if (args.paths.length === 1 && args.paths[0] === STDIN_ARGUMENT) {
+    fragments = fragmentsOf(process.stdin, { file: '(stdin)', source: 'stdin', commit: null }, detector.contextLines, stats);
+    target = 'stdin';
+  } else {
+    fragments = fileFragments(listTargets(args.paths, { cwd, git: args.git }), detector.contextLines, stats);
+    target = args.paths.length ? args.paths.join(', ') : (root ?? cwd);
+  }
+  const filters = await loadFilters({ cwd, root, baseline: args.baseline });
+  const findings = await collectFindings(fragments, detector, filters);
+  return writeReport(findings, stats, args, target, remediation);
+}

@@ -1,0 +1,136 @@
+import type { Rule, RuleSet } from '../rules/types.js';
+import type { Finding, Fragment } from '../types.js';
+import { encodedTokens } from './decode.js';
+import { shannonEntropy } from './entropy.js';
+import { fingerprintOf } from './fingerprint.js';
+import { LineIndex } from './lines.js';
+import { looksHandMade } from './placeholder.js';
+
+/** A regex match before its context, entropy and allowed values are weighed. */
+interface Candidate {
+  rule: Rule;
+  /** span in the fragment's text that a report points at (the encoded token for decoded secrets) */
+  start: number;
+  end: number;
+  secret: string;
+  line: number;
+  /** the line as the rule saw it: decoded candidates see the line with their token decoded */
+  context: string;
+  decoded?: 'base64' | 'url';
+  /** a documented example or placeholder: never reported, and never a pair for another rule */
+  allowedValue: boolean;
+}
+
+const normalizeLine = (line: string) => line.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Turns fragments into findings with the rules of a RuleSet. Stateless between fragments, so one Detector
+ * serves every source and every file.
+ */
+export class Detector {
+  private readonly rules: Rule[];
+  private readonly allowed: RegExp[];
+  private readonly usesKeywords: boolean;
+
+  constructor(ruleSet: RuleSet) {
+    this.rules = ruleSet.rules;
+    this.allowed = ruleSet.allowed;
+    this.usesKeywords = this.rules.some((rule) => rule.keywords.length > 0);
+  }
+
+  /** The widest pairing window of any rule: how many lines of context a source should keep around a seam. */
+  get contextLines(): number {
+    return Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
+  }
+
+  detect(fragment: Fragment): Finding[] {
+    const { text } = fragment;
+    const lines = new LineIndex(text);
+    const lower = this.usesKeywords ? text.toLowerCase() : '';
+    const candidates: Candidate[] = [];
+
+    for (const rule of this.rules) {
+      if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => lower.includes(keyword))) continue;
+      for (const match of text.matchAll(rule.regex)) {
+        const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
+        const line = lines.lineOf(start);
+        candidates.push(this.candidate(rule, start, end, text.slice(start, end), line, lines.line(line)));
+      }
+    }
+    this.collectDecoded(text, lines, candidates);
+    if (candidates.length === 0) return [];
+
+    const reportStart = fragment.reportStart ?? 0;
+    const reportEnd = fragment.reportEnd ?? Number.POSITIVE_INFINITY;
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const c of candidates) {
+      if (c.start < reportStart || c.start >= reportEnd || c.allowedValue) continue;
+      if (c.rule.entropy > 0 && shannonEntropy(c.secret) < c.rule.entropy) continue;
+      if (!this.hasContext(c, candidates)) continue;
+      const span = `${c.start}:${c.end}`;
+      if (seen.has(span)) continue; // two rules on the same characters: the first rule names it
+      seen.add(span);
+      findings.push(this.finding(fragment, lines, c));
+    }
+    return findings;
+  }
+
+  private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
+    const allowedValue = this.allowed.some((re) => re.test(secret)) || rule.allowed.some((re) => re.test(secret)) || looksHandMade(secret);
+    return { rule, start, end, secret, line, context, decoded, allowedValue };
+  }
+
+  /** Runs every rule over each encoded token's line with the token decoded; reports at the encoded span. */
+  private collectDecoded(text: string, lines: LineIndex, candidates: Candidate[]): void {
+    for (const token of encodedTokens(text)) {
+      const line = lines.lineOf(token.start);
+      const lineStart = lines.start(line);
+      const before = text.slice(lineStart, token.start);
+      const virtual = before + token.decoded + text.slice(token.end, lines.end(line));
+      const decodedEnd = before.length + token.decoded.length;
+      for (const rule of this.rules) {
+        for (const match of virtual.matchAll(rule.regex)) {
+          const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
+          if (end <= before.length || start >= decodedEnd) continue; // outside the decoded part: the plain pass saw it
+          candidates.push(this.candidate(rule, token.start, token.end, virtual.slice(start, end), line, virtual, token.encoding));
+        }
+      }
+    }
+  }
+
+  private hasContext(c: Candidate, all: Candidate[]): boolean {
+    const context = c.rule.context;
+    if (!context) return true;
+    if (context.standalone?.test(c.secret)) return true;
+    if (context.lineKeywords.length > 0) {
+      const normalized = normalizeLine(c.context);
+      if (context.lineKeywords.some((keyword) => normalized.includes(keyword))) return true;
+    }
+    return all.some(
+      (other) => !other.allowedValue && context.pairWith.has(other.rule.id) && Math.abs(other.line - c.line) <= context.pairWindow,
+    );
+  }
+
+  private finding(fragment: Fragment, lines: LineIndex, c: Candidate): Finding {
+    const lineStart = lines.start(c.line);
+    const column = (c.line === 0 ? (fragment.column ?? 1) : 1) + (c.start - lineStart);
+    const finding: Finding = {
+      ruleId: c.rule.id,
+      description: c.rule.description,
+      severity: c.rule.severity,
+      file: fragment.file,
+      line: fragment.line + c.line,
+      column,
+      endColumn: column + (c.end - c.start),
+      secret: c.secret,
+      lineText: lines.line(c.line),
+      fingerprint: fingerprintOf(c.rule.id, fragment.file, c.secret),
+      commit: fragment.commit ?? null,
+      source: fragment.source,
+    };
+    if (fragment.message) finding.message = true;
+    if (c.decoded) finding.decoded = c.decoded;
+    return finding;
+  }
+}

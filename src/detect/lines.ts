@@ -1,0 +1,44 @@
+/** Maps offsets in a text to line indexes and line bounds; built on first use, as most texts match nothing. */
+export class LineIndex {
+  private newlines: number[] | null = null;
+
+  constructor(private readonly text: string) {}
+
+  private offsets(): number[] {
+    if (!this.newlines) {
+      const found: number[] = [];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) found.push(i);
+      this.newlines = found;
+    }
+    return this.newlines;
+  }
+
+  /** 0-based index of the line holding `offset`. */
+  lineOf(offset: number): number {
+    const nl = this.offsets();
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (nl[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Offset where line `index` starts. */
+  start(index: number): number {
+    return index === 0 ? 0 : this.offsets()[index - 1] + 1;
+  }
+
+  /** Offset where line `index` ends (its '\n', or the end of the text); a trailing '\r' is left out. */
+  end(index: number): number {
+    const nl = this.offsets();
+    const end = index < nl.length ? nl[index] : this.text.length;
+    return end > 0 && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  }
+
+  line(index: number): string {
+    return this.text.slice(this.start(index), this.end(index));
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * An error the user can fix: bad input, a bad option, an unreadable file. The CLI prints its message on one
+ * line and exits 2, never with a stack trace.
+ */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The message of anything thrown, for one-line reports. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

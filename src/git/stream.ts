@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { UsageError } from '../errors.js';
+
+export interface GitStreamOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs git and yields its stdout as it comes, with bounded memory: for the outputs that can be gigabytes
+ * (log -p, diff, cat-file). Exits with a UsageError carrying git's own message when git fails.
+ */
+export async function* gitStream(args: string[], options: GitStreamOptions): AsyncGenerator<Buffer> {
+  const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (data: string) => {
+    if (stderr.length < 4096) stderr += data;
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    finished = true;
+  } finally {
+    // A consumer that stops early (an error downstream) must not leave git running.
+    if (!finished) child.kill();
+  }
+  const code = await exited.catch((error: Error) => {
+    throw new UsageError(`cannot run git: ${error.message}`);
+  });
+  if (code !== 0) throw new UsageError(`git ${args[0]} failed: ${stderr.trim().split('\n')[0] || `exit code ${code}`}`);
+}
+
+/** Splits a byte stream into records ending in `separator` (NUL for -z output), decoding each as UTF-8. */
+export async function* records(stream: AsyncIterable<Buffer>, separator = 0): AsyncGenerator<string> {
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (let end = pending.indexOf(separator, start); end !== -1; end = pending.indexOf(separator, start)) {
+      yield pending.toString('utf8', start, end);
+      start = end + 1;
+    }
+    pending = pending.subarray(start);
+  }
+  if (pending.length) yield pending.toString('utf8');
+}

@@ -1,0 +1,48 @@
+import type { Finding, ScanStats } from '../types.js';
+import { maskLine, shownSecret } from './mask.js';
+import type { Reporter } from './types.js';
+
+const SHOWN_LINE = 160;
+
+function paint(color: boolean | undefined, code: number, text: string): string {
+  return color ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+/** A long line cut down to a window around the secret. */
+function excerpt(line: string, column: number): string {
+  const trimmed = line.replace(/\t/g, ' ');
+  if (trimmed.length <= SHOWN_LINE) return trimmed.trimEnd();
+  const start = Math.max(0, Math.min(column - 1 - SHOWN_LINE / 4, trimmed.length - SHOWN_LINE));
+  return `${start > 0 ? '…' : ''}${trimmed.slice(start, start + SHOWN_LINE)}${start + SHOWN_LINE < trimmed.length ? '…' : ''}`;
+}
+
+function where(finding: Finding): string {
+  const place = `${finding.file}:${finding.line}:${finding.column}`;
+  if (!finding.commit) return place;
+  const survived = finding.commits && finding.commits > 1 ? `, still there ${finding.commits - 1} commit(s) later` : '';
+  return `${place} in commit ${finding.commit.sha.slice(0, 12)} (${finding.commit.author}, ${finding.commit.date.slice(0, 10)}${survived})`;
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+export function summaryLine(findings: readonly Finding[], stats: ScanStats, target: string): string {
+  const scanned = [stats.commits ? plural(stats.commits, 'commit') : '', stats.files ? plural(stats.files, 'file') : ''].filter(Boolean).join(', ');
+  const binary = stats.binarySkipped ? `; ${plural(stats.binarySkipped, 'binary file')} skipped` : '';
+  const verdict = findings.length ? plural(findings.length, 'secret') + ' found' : 'no secrets found';
+  return `keyguard: ${verdict} in ${target}${scanned ? ` (${scanned} scanned${binary})` : binary ? ` (${binary.slice(2)})` : ''}`;
+}
+
+export const textReporter: Reporter = (findings, stats, options) => {
+  const out: string[] = [];
+  for (const finding of findings) {
+    const severity = finding.severity === 'critical' || finding.severity === 'high' ? 31 : 33;
+    out.push(`${paint(options.color, severity, `${finding.severity.toUpperCase()}`)} ${finding.description} ${paint(options.color, 1, shownSecret(finding, options.mask))}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}`);
+    out.push(`  ${where(finding)}  [${finding.ruleId}]`);
+    out.push(`  | ${excerpt(maskLine(finding, options.mask), finding.column)}`);
+    out.push(`  ${options.remediation.get(finding.ruleId) ?? ''}`);
+    out.push('');
+  }
+  for (const note of stats.notes) out.push(`note: ${note}`);
+  out.push(summaryLine(findings, stats, options.target));
+  return `${out.join('\n')}\n`;
+};

@@ -1,0 +1,129 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { UsageError, messageOf } from '../errors.js';
+import { workTreeRoot } from '../git/repo.js';
+import { gitStream, records } from '../git/stream.js';
+import type { Fragment, ScanStats, SourceKind } from '../types.js';
+import { isBinary } from './binary.js';
+import { chunkText, type FragmentBase } from './chunker.js';
+
+export interface FileTarget {
+  /** where to read it */
+  path: string;
+  /** how findings name it: repository-relative inside a repository, else relative to cwd when below it */
+  file: string;
+}
+
+export interface ListOptions {
+  cwd: string;
+  /** false for --no-git: walk directories as they are, with no repository and no .gitignore */
+  git: boolean;
+}
+
+function displayPath(abs: string, base: string): string {
+  const rel = relative(base, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
+}
+
+/** Every file below `dir`, not following links, skipping .git directories. */
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '.git') yield* walk(path);
+    } else if (entry.isFile()) yield path;
+  }
+}
+
+/** Tracked files plus untracked ones that are not ignored, below `pathspec` (repository-relative). */
+async function* gitFiles(root: string, pathspec?: string): AsyncGenerator<string> {
+  const args = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'];
+  if (pathspec !== undefined) args.push('--', pathspec);
+  for await (const rel of records(gitStream(args, { cwd: root }))) if (rel) yield rel;
+}
+
+async function statOrFail(abs: string, given: string) {
+  try {
+    return await lstat(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${given}: ${code === 'ENOENT' ? 'no such file or directory' : messageOf(error)}`);
+  }
+}
+
+/**
+ * The files a scan reads. No paths in a repository: its tracked and untracked-not-ignored files. A directory:
+ * the same below it in a repository (so .gitignore holds), every file below it otherwise. A file: itself,
+ * even if ignored, because the user named it.
+ */
+export async function* listTargets(paths: string[], options: ListOptions): AsyncGenerator<FileTarget> {
+  const root = options.git ? workTreeRoot(options.cwd) : null;
+  if (paths.length === 0) {
+    if (!root) throw new UsageError(options.git ? `${options.cwd} is not in a git work tree: name the paths to scan, or pass --no-git` : 'name the paths to scan');
+    for await (const rel of gitFiles(root)) yield { path: join(root, rel), file: rel };
+    return;
+  }
+  for (const given of paths) {
+    const abs = resolve(options.cwd, given);
+    const stats = await statOrFail(abs, given);
+    const repo = options.git ? workTreeRoot(stats.isDirectory() ? abs : resolve(abs, '..')) : null;
+    const base = repo ?? options.cwd;
+    if (stats.isFile()) yield { path: abs, file: displayPath(abs, base) };
+    else if (stats.isDirectory()) {
+      if (repo) for await (const rel of gitFiles(repo, displayPath(abs, repo) || '.')) yield { path: join(repo, rel), file: rel };
+      else for await (const file of walk(abs)) yield { path: file, file: displayPath(file, base) };
+    } else if (!stats.isSymbolicLink()) throw new UsageError(`${given}: not a regular file or directory`);
+  }
+}
+
+/** Decodes a byte stream as UTF-8 text, refusing binaries (counted in stats) by their first bytes. */
+export async function* textOf(bytes: AsyncIterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  for await (const chunk of bytes) {
+    if (first) {
+      first = false;
+      if (isBinary(chunk)) {
+        stats.binarySkipped++;
+        return;
+      }
+    }
+    stats.bytes += chunk.length;
+    yield decoder.write(chunk);
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/** Streams a byte source (a file, stdin, a blob) as fragments: the shape every content source shares. */
+export function fragmentsOf(bytes: AsyncIterable<Buffer>, base: FragmentBase, contextLines: number, stats: ScanStats): AsyncGenerator<Fragment> {
+  return chunkText(textOf(bytes, stats), base, { contextLines });
+}
+
+const READ_SIZE = 1024 * 1024;
+
+/** Fragments of every target file, read as streams. A file deleted since it was listed is passed over. */
+export async function* fileFragments(targets: AsyncIterable<FileTarget>, contextLines: number, stats: ScanStats, source: SourceKind = 'file'): AsyncGenerator<Fragment> {
+  for await (const target of targets) {
+    let stream;
+    try {
+      const st = await lstat(target.path);
+      if (!st.isFile()) continue; // a symlink's content is a path; a submodule is a directory
+      stream = createReadStream(target.path, { highWaterMark: READ_SIZE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new UsageError(`${target.file}: ${messageOf(error)}`);
+    }
+    stats.files++;
+    try {
+      yield* fragmentsOf(stream, { file: target.file, source, commit: null }, contextLines, stats);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${target.file}: cannot read (${messageOf(error)})`);
+    }
+  }
+}

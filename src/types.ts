@@ -1,0 +1,76 @@
+// The shapes that flow through keyguard, in order: sources produce Fragments, detectors turn them into
+// Findings, filters drop the accepted ones, reporters render what is left.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** Where a piece of text came from; reporters and the fingerprint use it. */
+export type SourceKind = 'file' | 'stdin' | 'staged' | 'commit-msg' | 'history' | 'range';
+
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  email: string;
+  /** ISO 8601 author date */
+  date: string;
+}
+
+/**
+ * A run of consecutive lines of one file (or message), as a source read it.
+ * `text` holds whole lines joined by '\n'; its first line is line `line` of `file`, starting at column
+ * `column` (1-based; >1 only when a source splits one very long line into pieces).
+ * Only matches that start inside [reportStart, reportEnd) are reported: the text outside is context that a
+ * neighbouring fragment reports, kept so that pairing rules and very long lines see across the seam.
+ */
+export interface Fragment {
+  file: string;
+  line: number;
+  column?: number;
+  text: string;
+  reportStart?: number;
+  reportEnd?: number;
+  source: SourceKind;
+  /** null for working-tree and staged content */
+  commit?: CommitInfo | null;
+  /** true when the text is a commit message rather than file content */
+  message?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  description: string;
+  severity: Severity;
+  /** repository-relative path inside a repository, else as given; a message scan names the message file */
+  file: string;
+  line: number;
+  /** 1-based, in UTF-16 code units like every editor's column */
+  column: number;
+  /** 1-based, exclusive */
+  endColumn: number;
+  /** the secret in clear: never rendered unless the user asked for --no-mask */
+  secret: string;
+  /** the whole line the secret stands on, in clear (for inline allows and the text report) */
+  lineText: string;
+  /** stable across runs and line moves: derived from rule, file and secret only */
+  fingerprint: string;
+  commit: CommitInfo | null;
+  source: SourceKind;
+  message?: boolean;
+  /** set when the secret was found inside a base64- or URL-encoded value */
+  decoded?: 'base64' | 'url';
+  /** history scans: how many commits carried this secret at this place (first one is `commit`) */
+  commits?: number;
+}
+
+/** What a scan looked at, for the summary line and the reports. */
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  binarySkipped: number;
+  commits: number;
+  /** notes for the user that are not findings: "shallow clone", "empty repository", … */
+  notes: string[];
+}
+
+export function emptyStats(): ScanStats {
+  return { files: 0, bytes: 0, binarySkipped: 0, commits: 0, notes: [] };
+}
