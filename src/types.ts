@@ -63,6 +63,7 @@ export interface Finding {
 
 /** What a scan looked at, for the summary line and the reports. */
 export interface ScanStats {
+  /** text files (or blobs, or stdin) read; counted by sources/files.ts textOf */
   files: number;
   bytes: number;
   binarySkipped: number;

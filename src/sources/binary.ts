@@ -16,11 +16,15 @@ const MAGIC: readonly number[][] = [
   [0x28, 0xb5, 0x2f, 0xfd], // zstd
   [0x42, 0x5a, 0x68], // bzip2
   [0xfd, 0x37, 0x7a, 0x58, 0x5a], // xz
+  [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], // SQLite database
 ];
 
 const SAMPLE = 8000;
 
-/** True for a known binary format, or when over 10% of the first 8,000 bytes are control bytes. */
+/**
+ * True for a known binary format, or when over 30% of the first 8,000 bytes are control bytes: binary
+ * formats are thick with NULs, while a text file with a few stray ones is still text worth scanning.
+ */
 export function isBinary(head: Uint8Array): boolean {
   if (MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte))) return true;
   const n = Math.min(head.length, SAMPLE);
@@ -30,5 +34,5 @@ export function isBinary(head: Uint8Array): boolean {
     // Tab, newline, form feed, carriage return and escape are text; other bytes below 32 are not.
     if (b < 32 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 27) control++;
   }
-  return control * 10 > n;
+  return control * 10 > n * 3;
 }

@@ -80,7 +80,10 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
   }
 }
 
-/** Decodes a byte stream as UTF-8 text, refusing binaries (counted in stats) by their first bytes. */
+/**
+ * Decodes a byte stream as UTF-8 text, refusing binaries by their first bytes. Counts the stream in
+ * stats.files or stats.binarySkipped, so every content source counts the same way.
+ */
 export async function* textOf(bytes: AsyncIterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let first = true;
@@ -91,6 +94,7 @@ export async function* textOf(bytes: AsyncIterable<Buffer>, stats: ScanStats): A
         stats.binarySkipped++;
         return;
       }
+      stats.files++;
     }
     stats.bytes += chunk.length;
     yield decoder.write(chunk);
@@ -118,7 +122,6 @@ export async function* fileFragments(targets: AsyncIterable<FileTarget>, context
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new UsageError(`${target.file}: ${messageOf(error)}`);
     }
-    stats.files++;
     try {
       yield* fragmentsOf(stream, { file: target.file, source, commit: null }, contextLines, stats);
     } catch (error) {
