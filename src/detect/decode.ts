@@ -9,29 +9,56 @@ export interface EncodedToken {
 }
 
 // 24 characters decode to 18 bytes, less than any AWS key; 2048 bounds the work on long blobs.
-const BASE64_TOKEN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{24,2048}={0,2}(?![A-Za-z0-9+/=_-])/g;
-const URL_TOKEN = /[A-Za-z0-9+/=._~-]*%(?:2[BbFf]|3[Dd])[A-Za-z0-9%+/=._~-]*/g;
+const MIN_BASE64 = 24;
+const MAX_BASE64 = 2048;
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64 = (code: number) => code < 128 && BASE64_CHAR[code] === 1;
+// A token glued to these is part of something else (an identifier, a JWT, a longer base64 value).
+const isGlue = (code: number) => code === 0x3d || code === 0x5f || code === 0x2d; // = _ -
+
+// An escaped '/', '+' or '='; the token around it is grown by hand, since a regex like
+// /[…]*%2F[…]*/ backtracks quadratically over every run of word characters that holds no escape.
+const URL_ESCAPE = /%(?:2[BbFf]|3[Dd])/g;
+const URL_CHAR = /[A-Za-z0-9%+/=._~-]/;
 const PRINTABLE = /^[\x20-\x7e\t\r\n]+$/;
 
+/** Runs of base64 characters (plus padding) standing alone; a loop, as a regex here costs twice as much. */
 function* base64Tokens(text: string): Generator<EncodedToken> {
-  for (const match of text.matchAll(BASE64_TOKEN)) {
-    const token = match[0];
-    if (token.length % 4 !== 0) continue;
-    const decoded = Buffer.from(token, 'base64').toString('latin1');
-    if (PRINTABLE.test(decoded)) yield { start: match.index, end: match.index + token.length, decoded, encoding: 'base64' };
+  for (let i = 0; i < text.length; ) {
+    if (!isBase64(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isBase64(text.charCodeAt(i))) i++;
+    let end = i;
+    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
+    const length = end - start;
+    if (length < MIN_BASE64 || length > MAX_BASE64 || length % 4 !== 0) continue;
+    if ((start > 0 && isGlue(text.charCodeAt(start - 1))) || (end < text.length && (isGlue(text.charCodeAt(end)) || isBase64(text.charCodeAt(end))))) continue;
+    const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
+    if (PRINTABLE.test(decoded)) yield { start, end, decoded, encoding: 'base64' };
   }
 }
 
 function* urlTokens(text: string): Generator<EncodedToken> {
   if (!text.includes('%')) return;
-  for (const match of text.matchAll(URL_TOKEN)) {
+  let after = 0; // end of the last token: escapes inside it were decoded with it
+  for (const match of text.matchAll(URL_ESCAPE)) {
+    if (match.index < after) continue;
+    let start = match.index;
+    while (start > 0 && URL_CHAR.test(text[start - 1])) start--;
+    let end = match.index + match[0].length;
+    while (end < text.length && URL_CHAR.test(text[end])) end++;
+    after = end;
     let decoded: string;
     try {
-      decoded = decodeURIComponent(match[0]);
+      decoded = decodeURIComponent(text.slice(start, end));
     } catch {
       continue;
     }
-    yield { start: match.index, end: match.index + match[0].length, decoded, encoding: 'url' };
+    yield { start, end, decoded, encoding: 'url' };
   }
 }
 

@@ -30,12 +30,15 @@ const normalizeLine = (line: string) => line.toLowerCase().replace(/[^a-z0-9]/g,
 export class Detector {
   private readonly rules: Rule[];
   private readonly allowed: RegExp[];
-  private readonly usesKeywords: boolean;
+  /** every rule's keywords in one case-insensitive alternation, longest first; null when no rule has any */
+  private readonly keywordRegex: RegExp | null;
 
   constructor(ruleSet: RuleSet) {
-    this.rules = ruleSet.rules;
+    // A rule that pairs with others runs after them, so their candidates are there to pair with.
+    this.rules = [...ruleSet.rules].sort((a, b) => Number(Boolean(a.context?.pairWith.size)) - Number(Boolean(b.context?.pairWith.size)));
     this.allowed = ruleSet.allowed;
-    this.usesKeywords = this.rules.some((rule) => rule.keywords.length > 0);
+    const keywords = [...new Set(this.rules.flatMap((rule) => rule.keywords))].sort((a, b) => b.length - a.length);
+    this.keywordRegex = keywords.length ? new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi') : null;
   }
 
   /** The widest pairing window of any rule: how many lines of context a source should keep around a seam. */
@@ -46,19 +49,22 @@ export class Detector {
   detect(fragment: Fragment): Finding[] {
     const { text } = fragment;
     const lines = new LineIndex(text);
-    const lower = this.usesKeywords ? text.toLowerCase() : '';
+    const keywordLines = this.keywordLines(text, lines);
     const candidates: Candidate[] = [];
 
     for (const rule of this.rules) {
-      if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => lower.includes(keyword))) continue;
-      for (const match of text.matchAll(rule.regex)) {
-        const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
-        const line = lines.lineOf(start);
-        candidates.push(this.candidate(rule, start, end, text.slice(start, end), line, lines.line(line)));
+      for (const [from, to] of this.searchRanges(rule, keywordLines, candidates, lines)) {
+        const slice = to - from === text.length ? text : text.slice(from, to);
+        for (const match of slice.matchAll(rule.regex)) {
+          const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
+          const line = lines.lineOf(from + start);
+          candidates.push(this.candidate(rule, from + start, from + end, slice.slice(start, end), line, lines.line(line)));
+        }
       }
     }
     this.collectDecoded(text, lines, candidates);
     if (candidates.length === 0) return [];
+    candidates.sort((a, b) => a.start - b.start);
 
     const reportStart = fragment.reportStart ?? 0;
     const reportEnd = fragment.reportEnd ?? Number.POSITIVE_INFINITY;
@@ -74,6 +80,49 @@ export class Detector {
       findings.push(this.finding(fragment, lines, c));
     }
     return findings;
+  }
+
+  /** For each keyword found in the text (lowercased), the lines it stands on, in order. */
+  private keywordLines(text: string, lines: LineIndex): Map<string, number[]> {
+    const found = new Map<string, number[]>();
+    if (!this.keywordRegex) return found;
+    for (const match of text.matchAll(this.keywordRegex)) {
+      const keyword = match[0].toLowerCase();
+      const line = lines.lineOf(match.index);
+      const list = found.get(keyword);
+      if (!list) found.set(keyword, [line]);
+      else if (list[list.length - 1] !== line) list.push(line);
+    }
+    return found;
+  }
+
+  /**
+   * Where a rule's regex runs, as [from, to) offsets: the whole text for a rule without keywords, else the
+   * lines holding one of its keywords plus, for a pairing rule, the lines within its window of a pair.
+   * Most text holds no keyword, so the costly regexes read a few lines instead of every byte.
+   */
+  private searchRanges(rule: Rule, keywordLines: Map<string, number[]>, candidates: Candidate[], lines: LineIndex): Array<[number, number]> {
+    if (rule.keywords.length === 0) return [[0, lines.textLength]];
+    const wanted = new Set<number>();
+    for (const keyword of rule.keywords) for (const line of keywordLines.get(keyword) ?? []) wanted.add(line);
+    const pairWith = rule.context?.pairWith;
+    if (pairWith?.size) {
+      const window = rule.context!.pairWindow;
+      for (const c of candidates) {
+        if (c.allowedValue || !pairWith.has(c.rule.id)) continue;
+        const last = Math.min(c.line + window, lines.count - 1);
+        for (let line = Math.max(0, c.line - window); line <= last; line++) wanted.add(line);
+      }
+    }
+    const sorted = [...wanted].sort((a, b) => a - b);
+    const ranges: Array<[number, number]> = [];
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      ranges.push([lines.start(sorted[i]), lines.end(sorted[j])]);
+      i = j + 1;
+    }
+    return ranges;
   }
 
   private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {

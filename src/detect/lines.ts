@@ -13,6 +13,15 @@ export class LineIndex {
     return this.newlines;
   }
 
+  get textLength(): number {
+    return this.text.length;
+  }
+
+  /** How many lines the text has (a final line without '\n' counts). */
+  get count(): number {
+    return this.offsets().length + 1;
+  }
+
   /** 0-based index of the line holding `offset`. */
   lineOf(offset: number): number {
     const nl = this.offsets();

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, lstatSync, readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -84,7 +84,7 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
  * Decodes a byte stream as UTF-8 text, refusing binaries by their first bytes. Counts the stream in
  * stats.files or stats.binarySkipped, so every content source counts the same way.
  */
-export async function* textOf(bytes: AsyncIterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
+export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let first = true;
   for await (const chunk of bytes) {
@@ -104,26 +104,34 @@ export async function* textOf(bytes: AsyncIterable<Buffer>, stats: ScanStats): A
 }
 
 /** Streams a byte source (a file, stdin, a blob) as fragments: the shape every content source shares. */
-export function fragmentsOf(bytes: AsyncIterable<Buffer>, base: FragmentBase, contextLines: number, stats: ScanStats): AsyncGenerator<Fragment> {
+export function fragmentsOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, base: FragmentBase, contextLines: number, stats: ScanStats): AsyncGenerator<Fragment> {
   return chunkText(textOf(bytes, stats), base, { contextLines });
 }
 
 const READ_SIZE = 1024 * 1024;
+// Files up to this size are read whole and synchronously: most of a tree is files of a few KB, for which
+// an async open/stat/read/close costs more than the read (measured: 1.04 s → 0.86 s on a 37 MB tree).
+// Larger files are streamed.
+const WHOLE_FILE_LIMIT = 1024 * 1024;
 
-/** Fragments of every target file, read as streams. A file deleted since it was listed is passed over. */
+function contentOf(target: FileTarget): Iterable<Buffer> | AsyncIterable<Buffer> | null {
+  try {
+    const st = lstatSync(target.path);
+    if (!st.isFile()) return null; // a symlink's content is a path; a submodule is a directory
+    return st.size > WHOLE_FILE_LIMIT ? createReadStream(target.path, { highWaterMark: READ_SIZE }) : [readFileSync(target.path)];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // deleted since it was listed
+    throw new UsageError(`${target.file}: ${messageOf(error)}`);
+  }
+}
+
+/** Fragments of every target file, in order. */
 export async function* fileFragments(targets: AsyncIterable<FileTarget>, contextLines: number, stats: ScanStats, source: SourceKind = 'file'): AsyncGenerator<Fragment> {
   for await (const target of targets) {
-    let stream;
+    const content = contentOf(target);
+    if (!content) continue;
     try {
-      const st = await lstat(target.path);
-      if (!st.isFile()) continue; // a symlink's content is a path; a submodule is a directory
-      stream = createReadStream(target.path, { highWaterMark: READ_SIZE });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new UsageError(`${target.file}: ${messageOf(error)}`);
-    }
-    try {
-      yield* fragmentsOf(stream, { file: target.file, source, commit: null }, contextLines, stats);
+      yield* fragmentsOf(content, { file: target.file, source, commit: null }, contextLines, stats);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`${target.file}: cannot read (${messageOf(error)})`);
