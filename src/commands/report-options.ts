@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
+import { runningInCi } from '../ci/env.js';
 import { Detector } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import { loadRuleSet } from '../rules/load.js';
@@ -19,7 +20,14 @@ export function withReportOptions<T>(yargs: Argv<T>) {
     .option('format', { alias: 'f', type: 'string', choices: Object.keys(reporters), default: 'text', describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (the exit code still says whether secrets were found)' })
     .option('mask', { type: 'boolean', default: true, describe: 'mask secrets in reports; --no-mask shows them in full' })
-    .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' });
+    .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
+    .option('show-secrets-in-ci', { type: 'boolean', default: false, describe: 'confirm --no-mask when CI is set (a CI log is read by many and kept for months)' })
+    .check((args) => {
+      if (!args.mask && !args.showSecretsInCi && runningInCi()) {
+        throw new UsageError('--no-mask under CI would print live secrets into the build log: add --show-secrets-in-ci to confirm');
+      }
+      return true;
+    });
 }
 
 /** The detector with the built-in rules, and each rule's remediation sentence for reports. */

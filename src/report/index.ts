@@ -1,4 +1,7 @@
+import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
 
@@ -6,4 +9,7 @@ import type { Reporter } from './types.js';
 export const reporters: Record<string, Reporter> = {
   text: textReporter,
   json: jsonReporter,
+  sarif: sarifReporter,
+  junit: junitReporter,
+  github: githubReporter,
 };

@@ -1,0 +1,49 @@
+import type { Finding } from '../types.js';
+import { maskLine, shownSecret } from './mask.js';
+import type { Reporter } from './types.js';
+
+/** Text for an XML attribute or element: the five special characters escaped, characters XML 1.0 forbids dropped. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function testCase(finding: Finding, mask: boolean, remediation: string): string {
+  const place = `${finding.file}:${finding.line}:${finding.column}`;
+  const commit = finding.commit ? ` in commit ${finding.commit.sha}` : '';
+  const summary = `${finding.description} ${shownSecret(finding, mask)} at ${place}${commit}`;
+  const details = [summary, `  | ${maskLine(finding, mask)}`, remediation].filter(Boolean).join('\n');
+  // GitLab shows `name` in the test list and reads `file` to link the failure to the source.
+  return [
+    `    <testcase classname="keyguard.${xmlEscape(finding.ruleId)}" name="${xmlEscape(`${finding.ruleId} ${place}${commit}`)}" file="${xmlEscape(finding.file)}" time="0">`,
+    `      <failure type="${xmlEscape(finding.ruleId)}" message="${xmlEscape(summary)}">${xmlEscape(details)}</failure>`,
+    '    </testcase>',
+  ].join('\n');
+}
+
+/**
+ * JUnit XML for GitLab's and Jenkins's test reports: one failing test case per finding, or a single passing one
+ * when nothing was found, so the report never shows up empty.
+ */
+export const junitReporter: Reporter = (findings, stats, options) => {
+  const cases = findings.length
+    ? findings.map((finding) => testCase(finding, options.mask, options.remediation.get(finding.ruleId) ?? ''))
+    : [`    <testcase classname="keyguard" name="${xmlEscape(`no secrets in ${options.target}`)}" time="0"/>`];
+  const notes = stats.notes.length ? [`    <system-out>${xmlEscape(stats.notes.join('\n'))}</system-out>`] : [];
+  const counts = `tests="${cases.length}" failures="${findings.length}" errors="0" skipped="0"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="keyguard" ${counts}>`,
+    `  <testsuite name="${xmlEscape(`keyguard: ${options.target}`)}" ${counts} time="0">`,
+    ...cases,
+    ...notes,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+};

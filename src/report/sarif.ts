@@ -1,0 +1,106 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding, Severity } from '../types.js';
+import { maskLine, shownSecret } from './mask.js';
+import type { Reporter } from './types.js';
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it: `level` decides error/warning/note, and the rule's
+ * `security-severity` (a CVSS-like score) decides the critical/high/medium/low label of a security alert.
+ */
+const LEVELS: Record<Severity, { level: 'error' | 'warning' | 'note'; score: string }> = {
+  critical: { level: 'error', score: '9.5' },
+  high: { level: 'error', score: '8.0' },
+  medium: { level: 'warning', score: '5.5' },
+  low: { level: 'note', score: '2.0' },
+};
+
+/**
+ * The file as a SARIF URI: repository-relative with forward slashes, resolved against %SRCROOT% (the checkout
+ * the upload action knows); an absolute path (a scan outside any repository) as a file: URL.
+ */
+export function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  const segments = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '').split('/');
+  return { uri: segments.map((segment) => encodeURIComponent(segment)).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/** "aws-access-key-id" → "AwsAccessKeyId": SARIF's rule `name` is meant to be an identifier. */
+const ruleName = (id: string) => id.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, _sep: string, ch: string) => ch.toUpperCase());
+
+function ruleOf(finding: Finding, remediation: string | undefined) {
+  const help = remediation ?? finding.description;
+  return {
+    id: finding.ruleId,
+    name: ruleName(finding.ruleId),
+    shortDescription: { text: finding.description },
+    fullDescription: { text: `${finding.description} committed to the repository.` },
+    help: { text: help, markdown: help },
+    defaultConfiguration: { level: LEVELS[finding.severity].level },
+    properties: { tags: ['security', 'secret', 'aws'], precision: 'high', 'security-severity': LEVELS[finding.severity].score },
+  };
+}
+
+function resultOf(finding: Finding, ruleIndex: number, mask: boolean) {
+  const commit = finding.commit;
+  const where = finding.message ? 'commit message' : 'file';
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVELS[finding.severity].level,
+    message: { text: `${finding.description} ${shownSecret(finding, mask)} in ${where}${commit ? ` of commit ${commit.sha}` : ''}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(finding.file),
+          region: {
+            startLine: finding.line,
+            startColumn: finding.column,
+            endLine: finding.line,
+            endColumn: finding.endColumn,
+            snippet: { text: maskLine(finding, mask) },
+          },
+        },
+      },
+    ],
+    // The fingerprint ignores line numbers, so an alert survives edits above it; the commit tells apart the
+    // same secret introduced again by another commit of a history or range scan.
+    partialFingerprints: { 'keyguardFingerprint/v1': finding.fingerprint, ...(commit ? { 'commitSha/v1': commit.sha } : {}) },
+    properties: {
+      source: finding.source,
+      ...(commit ? { commit: commit.sha, author: commit.author, email: commit.email, date: commit.date } : {}),
+      ...(finding.commits !== undefined ? { commits: finding.commits } : {}),
+      ...(finding.message ? { commitMessage: true } : {}),
+    },
+  };
+}
+
+export const sarifReporter: Reporter = (findings, stats, options) => {
+  const ruleIndex = new Map<string, number>();
+  const rules: Array<ReturnType<typeof ruleOf>> = [];
+  for (const finding of findings) {
+    if (ruleIndex.has(finding.ruleId)) continue;
+    ruleIndex.set(finding.ruleId, rules.length);
+    rules.push(ruleOf(finding, options.remediation.get(finding.ruleId)));
+  }
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'keyguard', rules } },
+        // Finding columns count UTF-16 code units, like editors (see Finding.column).
+        columnKind: 'utf16CodeUnits',
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: stats.notes.map((note) => ({ level: 'note', message: { text: note } })),
+          },
+        ],
+        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask)),
+        properties: { target: options.target, commits: stats.commits, files: stats.files, bytes: stats.bytes, binarySkipped: stats.binarySkipped },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};
