@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyguard } from './helpers/cli.js';
+import { workflowCommand } from '../src/report/github.js';
+import { xmlEscape } from '../src/report/junit.js';
+import { reporters } from '../src/report/index.js';
+import { emptyStats } from '../src/types.js';
+import { detect } from './helpers/detect.js';
+import { fakeKeyId, fakeSecret } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const id = fakeKeyId('formats');
+const secret = fakeSecret('formats');
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'];
+
+let sandbox: Sandbox;
+let repo: Repo;
+beforeAll(() => {
+  sandbox = new Sandbox();
+  repo = sandbox.repo();
+  repo.commit('config', { 'app/prod.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`, 'README.md': 'hello\n' });
+});
+afterAll(() => sandbox.cleanup());
+
+describe('every format', () => {
+  it('is offered by --format', () => {
+    expect(Object.keys(reporters).sort()).toEqual([...FORMATS].sort());
+  });
+
+  it.each(FORMATS)('%s masks both secrets by default and still names the place', (format) => {
+    const { code, stdout } = repo.keyguard(['scan', '--format', format]);
+    expect(code).toBe(1);
+    expect(stdout).not.toContain(id);
+    expect(stdout).not.toContain(secret);
+    expect(stdout).toContain(`${id.slice(0, 4)}${'*'.repeat(12)}${id.slice(-4)}`);
+    expect(stdout).toContain('prod.env');
+  });
+
+  it.each(FORMATS)('%s shows the secrets with --no-mask outside CI', (format) => {
+    const { code, stdout } = repo.keyguard(['scan', '--format', format, '--no-mask']);
+    expect(code).toBe(1);
+    expect(stdout).toContain(secret);
+  });
+
+  it('writes --output FILE, prints nothing, and still exits 1', () => {
+    const file = sandbox.path('report.sarif');
+    const { code, stdout } = repo.keyguard(['scan', '--format', 'sarif', '--output', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8')).runs[0].results).toHaveLength(2);
+  });
+
+  it('exits 0 with a clean report, and 2 when --output cannot be written', () => {
+    const clean = repo.keyguard(['scan', 'README.md', '--format', 'junit']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/tests="1" failures="0"/);
+    const unwritable = repo.keyguard(['scan', '--output', sandbox.path('no', 'such', 'dir', 'r.json')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^keyguard: --output .*cannot write/);
+  });
+});
+
+describe('--no-mask under CI', () => {
+  // The suite itself may run with CI set: each child gets exactly the environment its case names.
+  const ci = (args: string[], value = 'true') => keyguard(args, { cwd: repo.dir, env: { ...sandbox.env, CI: value } });
+
+  it('refuses without the confirmation flag, before scanning, and prints no secret', () => {
+    const { code, stdout, stderr } = ci(['scan', '--no-mask', '--format', 'json']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('keyguard: --no-mask under CI would print live secrets into the build log: add --show-secrets-in-ci to confirm\n');
+  });
+
+  it('shows secrets with --show-secrets-in-ci, and masks as usual without --no-mask', () => {
+    expect(ci(['scan', '--no-mask', '--show-secrets-in-ci']).stdout).toContain(secret);
+    const masked = ci(['scan']);
+    expect(masked.code).toBe(1);
+    expect(masked.stdout).not.toContain(secret);
+  });
+
+  it('takes CI=false as not CI', () => {
+    expect(ci(['scan', '--no-mask'], 'false').code).toBe(1);
+  });
+});
+
+describe('github annotations', () => {
+  it('escape the message and the properties as the workflow command rules say', () => {
+    expect(workflowCommand('error', '50% done\r\nnext', { file: 'a,b:c.txt', line: 3, title: 'x: y' })).toBe('::error file=a%2Cb%3Ac.txt,line=3,title=x%3A y::50%25 done%0D%0Anext');
+    expect(workflowCommand('notice', 'plain')).toBe('::notice::plain');
+  });
+
+  it('put file, line and columns on each finding, and notes as notices', () => {
+    const findings = detect(`AWS_ACCESS_KEY_ID=${id}`, 'dir/a, b.env');
+    const out = reporters.github(findings, { ...emptyStats(), notes: ['shallow clone'] }, { mask: true, target: '.', remediation: new Map() });
+    expect(out.split('\n')[0]).toMatch(/^::error file=dir\/a%2C b\.env,line=1,endLine=1,col=19,endColumn=39,title=keyguard%3A AWS access key ID::AWS access key ID AKIA\*{12}/);
+    expect(out).toContain('::notice::shallow clone\n');
+  });
+});
+
+describe('JUnit XML', () => {
+  it('escapes markup and drops characters XML cannot hold', () => {
+    expect(xmlEscape(`<a href="x">&'\u0001`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
+  });
+
+  it('has one failing test case per finding, with the masked line', () => {
+    const findings = detect(`x = "<${id}>"`, 'a&b.py');
+    const out = reporters.junit(findings, emptyStats(), { mask: true, target: 'repo', remediation: new Map([['aws-access-key-id', 'Deactivate it.']]) });
+    expect(out).toMatch(/<testsuites name="keyguard" tests="1" failures="1"/);
+    expect(out).toContain('file="a&amp;b.py"');
+    expect(out).toContain(`  | x = &quot;&lt;${id.slice(0, 4)}************${id.slice(-4)}&gt;&quot;\nDeactivate it.</failure>`);
+    expect(out).not.toContain(id);
+  });
+});
