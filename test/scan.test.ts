@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyguard, keyguardJson } from './helpers/cli.js';
+import { BIN, keyguard, keyguardJson } from './helpers/cli.js';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -84,6 +86,16 @@ describe('keyguard scan in a repository', () => {
   it('honours .gitignore below a named directory, but scans a named ignored file', () => {
     expect(repo.keyguardJson(['scan', '.']).findings.map((f) => f.file).sort()).toEqual(['src/app.js', 'src/untracked.js']);
     expect(repo.keyguardJson(['scan', 'ignored/local.env']).findings.map((f) => f.file)).toEqual(['ignored/local.env']);
+  });
+
+  it('runs as a git subcommand through git-keyguard on PATH', () => {
+    const bin = sandbox.path('bin');
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(BIN, `${bin}/git-keyguard`);
+    const env = { ...repo.env, PATH: `${bin}:${process.env.PATH}` };
+    const result = spawnSync('git', ['keyguard', 'scan', 'src/app.js'], { cwd: repo.dir, env, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('src/app.js:1:13');
   });
 
   it('--no-git walks the directory as it is', () => {
