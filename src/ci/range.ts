@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { UsageError, messageOf } from '../errors.js';
+
+/** The commits a CI run must gate: those reachable from `head` and not from `base`. */
+export interface CiRange {
+  /** a commit id or ref; the gate also reads the allowlist, baseline and configuration from it */
+  base: string;
+  head: string;
+  /** where the range came from, for messages: "GitHub pull_request #12", "--base main", … */
+  origin: string;
+}
+
+/** What a push event names when there was nothing before: a new branch (or a deleted one). */
+const NO_COMMIT = /^0+$/;
+
+interface GithubEvent {
+  number?: number;
+  before?: string;
+  after?: string;
+  ref?: string;
+  deleted?: boolean;
+  pull_request?: { number?: number; base?: { sha?: string; ref?: string }; head?: { sha?: string } };
+  merge_group?: { base_sha?: string; head_sha?: string };
+  repository?: { default_branch?: string };
+}
+
+function readEvent(path: string): GithubEvent {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as GithubEvent;
+  } catch (error) {
+    throw new UsageError(`GITHUB_EVENT_PATH ${path}: cannot read the event (${messageOf(error)})`);
+  }
+}
+
+/** The branch a new branch was cut from, as the clone knows it: the default branch's remote-tracking ref. */
+const newBranchBase = (defaultBranch: string | undefined, what: string): string => {
+  if (!defaultBranch) throw new UsageError(`${what}: a new branch, and no default branch to compare it with: pass --base REF`);
+  return `refs/remotes/origin/${defaultBranch}`;
+};
+
+function githubRange(env: NodeJS.ProcessEnv): CiRange | null {
+  const name = env.GITHUB_EVENT_NAME ?? 'event';
+  const event = env.GITHUB_EVENT_PATH ? readEvent(env.GITHUB_EVENT_PATH) : {};
+  const pr = event.pull_request;
+  if (pr?.base?.sha && pr.head?.sha) {
+    // The PR's own head, not the merge commit actions/checkout makes: that one also holds the base's new commits.
+    return { base: pr.base.sha, head: pr.head.sha, origin: `GitHub ${name} #${pr.number ?? event.number ?? '?'}` };
+  }
+  if (event.merge_group?.base_sha && event.merge_group.head_sha) {
+    return { base: event.merge_group.base_sha, head: event.merge_group.head_sha, origin: `GitHub ${name}` };
+  }
+  if (event.after && event.before !== undefined) {
+    if (event.deleted || NO_COMMIT.test(event.after)) throw new UsageError(`GitHub ${name}: the branch was deleted, there is nothing to scan`);
+    const branch = event.ref?.replace(/^refs\/heads\//, '');
+    if (!NO_COMMIT.test(event.before)) return { base: event.before, head: event.after, origin: `GitHub ${name} ${event.before.slice(0, 12)}..${event.after.slice(0, 12)}` };
+    const defaultBranch = event.repository?.default_branch;
+    if (branch === defaultBranch) throw new UsageError(`GitHub ${name}: first push of ${branch}, there is no earlier commit to compare with: run keyguard scan-history once instead`);
+    return { base: newBranchBase(defaultBranch, `GitHub ${name}`), head: event.after, origin: `GitHub ${name} of new branch ${branch ?? event.after.slice(0, 12)}` };
+  }
+  // A pull_request run whose event file could not say more: the base branch by name.
+  if (env.GITHUB_BASE_REF) return { base: `refs/remotes/origin/${env.GITHUB_BASE_REF}`, head: 'HEAD', origin: `GitHub GITHUB_BASE_REF ${env.GITHUB_BASE_REF}` };
+  return null;
+}
+
+function gitlabRange(env: NodeJS.ProcessEnv): CiRange | null {
+  // In a merged-results pipeline CI_COMMIT_SHA is the merge with the target branch: scan the source branch's head.
+  const head = env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || env.CI_COMMIT_SHA || 'HEAD';
+  if (env.CI_MERGE_REQUEST_DIFF_BASE_SHA) return { base: env.CI_MERGE_REQUEST_DIFF_BASE_SHA, head, origin: `GitLab merge request !${env.CI_MERGE_REQUEST_IID ?? '?'}` };
+  const before = env.CI_COMMIT_BEFORE_SHA;
+  if (before && !NO_COMMIT.test(before)) return { base: before, head, origin: `GitLab push ${before.slice(0, 12)}..${head.slice(0, 12)}` };
+  if (env.CI_COMMIT_BRANCH && env.CI_COMMIT_BRANCH !== env.CI_DEFAULT_BRANCH) {
+    return { base: newBranchBase(env.CI_DEFAULT_BRANCH, 'GitLab pipeline'), head, origin: `GitLab pipeline of new branch ${env.CI_COMMIT_BRANCH}` };
+  }
+  return null;
+}
+
+/**
+ * The range to gate: --base wins; then GitHub Actions (the event file of pull_request, merge_group and push
+ * events, then GITHUB_BASE_REF); then GitLab CI (merge request, then push). Throws when none applies.
+ */
+export function ciRange(env: NodeJS.ProcessEnv, options: { base?: string; head?: string } = {}): CiRange {
+  if (options.base) return { base: options.base, head: options.head ?? 'HEAD', origin: `--base ${options.base}` };
+  const found = env.GITHUB_ACTIONS === 'true' ? githubRange(env) : env.GITLAB_CI === 'true' ? gitlabRange(env) : null;
+  if (found) return options.head ? { ...found, head: options.head } : found;
+  const where = env.GITHUB_ACTIONS === 'true' ? `GitHub Actions event "${env.GITHUB_EVENT_NAME ?? '?'}"` : env.GITLAB_CI === 'true' ? 'this GitLab pipeline' : 'this environment (neither GitHub Actions nor GitLab CI)';
+  throw new UsageError(`cannot tell which commits to scan from ${where}: pass --base REF (e.g. --base origin/main)`);
+}
