@@ -1,18 +1,89 @@
-import type { CommandModule } from 'yargs';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
+import { type Change, applyAll } from '../hooks/changes.js';
+import { planInstall, planUninstall } from '../hooks/install.js';
+import { HOOK_NAMES, messagePrefilter } from '../hooks/scripts.js';
+import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
+import { loadRuleSet } from '../rules/load.js';
 
-export const installCommand: CommandModule = {
+interface WhereArgs {
+  template?: string;
+  global: boolean;
+}
+
+interface InstallArgs extends WhereArgs {
+  force: boolean;
+}
+
+function withWhereOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('template', { type: 'string', describe: 'a template directory for `git init --template DIR` (hooks go in DIR/hooks)' })
+    .option('global', { type: 'boolean', default: false, describe: 'every new repository of this user: the init.templateDir template' })
+    .conflicts('template', 'global');
+}
+
+/** The target of --template / --global / the current repository, and what --global does to git config after. */
+function resolveTarget(args: WhereArgs, cwd: string): { target: Target; templateDir: string | null; configured: boolean } {
+  if (args.template) return { target: templateTarget(args.template), templateDir: args.template, configured: true };
+  if (args.global) {
+    const configured = globalTemplateDir(cwd);
+    const templateDir = configured ?? defaultGlobalTemplate();
+    return { target: templateTarget(templateDir), templateDir, configured: configured !== null };
+  }
+  return { target: repositoryTarget(cwd), templateDir: null, configured: true };
+}
+
+function report(changes: readonly Change[], nothing: string): void {
+  if (!changes.length) process.stdout.write(`keyguard: ${nothing}\n`);
+  for (const change of changes) process.stdout.write(`keyguard: ${change.note}\n`);
+}
+
+export const installCommand: CommandModule<object, InstallArgs> = {
   command: 'install',
-  describe: 'Install keyguard\'s git hooks in this repository',
-  handler: () => {
-    throw new UsageError('install is not built yet');
+  describe: `Install keyguard's git hooks (${HOOK_NAMES.join(', ')}) where git runs them`,
+  builder: (yargs) =>
+    withWhereOptions(yargs as Argv<object>)
+      .option('force', { type: 'boolean', default: false, describe: 'replace a hook that is not keyguard\'s (kept as <hook>.keyguard-backup) instead of chaining it' })
+      .example('$0 install', 'this repository (husky and core.hooksPath included)')
+      .example('$0 install --global', 'every repository this user creates or clones from now on') as unknown as Argv<InstallArgs>,
+  handler: (args) => {
+    const cwd = process.cwd();
+    const { target, templateDir, configured } = resolveTarget(args, cwd);
+    const plan = planInstall(target, {
+      force: args.force,
+      launcher: { node: process.execPath, bin: fileURLToPath(new URL('../../bin/keyguard', import.meta.url)) },
+      prefilter: messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords)),
+    });
+    if (plan.refusals.length) throw new UsageError(`nothing installed: ${plan.refusals.join('; ')}`);
+    applyAll(plan.changes, () => {
+      if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
+    });
+    report(plan.changes, `hooks already installed in ${target.dir}`);
+    if (!configured) process.stdout.write(`keyguard: set init.templateDir to ${templateDir}\n`);
+    if (templateDir) {
+      process.stdout.write('keyguard: new repositories (git init, git clone) get the hooks; in an existing one run `git init` again or `keyguard install`\n');
+    }
+    if (target.kind === 'husky' && !target.active) {
+      process.stdout.write('keyguard: git does not use .husky in this clone yet: run `npx husky` (npm install does, through the prepare script)\n');
+    }
   },
 };
 
-export const uninstallCommand: CommandModule = {
+export const uninstallCommand: CommandModule<object, WhereArgs> = {
   command: 'uninstall',
-  describe: 'Remove keyguard\'s git hooks',
-  handler: () => {
-    throw new UsageError('uninstall is not built yet');
+  describe: 'Remove what keyguard install added, and put back the hooks it chained or replaced',
+  builder: (yargs) => withWhereOptions(yargs as Argv<object>) as unknown as Argv<WhereArgs>,
+  handler: (args) => {
+    const cwd = process.cwd();
+    const { target, templateDir } = resolveTarget(args, cwd);
+    const changes = planUninstall(target);
+    // --global takes back init.templateDir only when install set it (it points at keyguard's own template).
+    const unset = args.global && templateDir === defaultGlobalTemplate() && globalTemplateDir(cwd) === templateDir;
+    applyAll(changes, () => {
+      if (unset) setGlobalTemplateDir(null, cwd);
+    });
+    report(changes, `no keyguard hooks in ${target.dir}`);
+    if (unset) process.stdout.write('keyguard: unset init.templateDir\n');
   },
 };

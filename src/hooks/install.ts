@@ -1,0 +1,136 @@
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Change } from './changes.js';
+import { BACKUP_SUFFIX, BLOCK_END, BLOCK_START, CHAINED_SUFFIX, HOOK_NAMES, type HookName, type Launcher, SCRIPT_MARKER, hookScript, huskyBlock } from './scripts.js';
+import { type Target, isDirectory } from './target.js';
+
+export interface InstallOptions {
+  /** replace hooks that are not keyguard's instead of refusing, keeping them as <hook>.keyguard-backup */
+  force: boolean;
+  /** absolute node and bin/keyguard for whole scripts; husky files (committed) find keyguard on PATH */
+  launcher: Launcher;
+  /** see messagePrefilter */
+  prefilter: string | null;
+}
+
+export interface Plan {
+  changes: Change[];
+  /** hooks keyguard will not touch without --force, each a sentence naming the file */
+  refusals: string[];
+}
+
+const EXECUTABLE = 0o755;
+const HUSKY_SHEBANG = '#!/usr/bin/env sh\n';
+
+const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
+const modeOf = (path: string) => lstatSync(path).mode & 0o777;
+
+/**
+ * Where a hook script goes in a hooks directory: Debian-style `<hook>.d/` (or `<hook>/`) directories run every
+ * file in them, so keyguard adds its own file there, as git-secrets does; otherwise the hook file itself.
+ */
+function hookPlace(dir: string, name: HookName): { path: string; chainable: boolean } {
+  for (const directory of [join(dir, `${name}.d`), join(dir, name)]) {
+    if (isDirectory(directory)) return { path: join(directory, 'keyguard'), chainable: false };
+  }
+  return { path: join(dir, name), chainable: true };
+}
+
+function planHookScript(dir: string, name: HookName, options: InstallOptions, plan: Plan): void {
+  const { path, chainable } = hookPlace(dir, name);
+  const content = hookScript(name, options.launcher, options.prefilter);
+  const existing = readText(path);
+  if (existing === content) return;
+  if (existing === null || existing.includes(SCRIPT_MARKER)) {
+    plan.changes.push({ kind: 'write', path, content, mode: EXECUTABLE, note: `${existing === null ? 'installed' : 'updated'} ${path}` });
+    return;
+  }
+  const backup = path + BACKUP_SUFFIX;
+  const chained = path + CHAINED_SUFFIX;
+  if (options.force && !existsSync(backup)) {
+    plan.changes.push({ kind: 'move', from: path, to: backup, note: `replaced ${path} (the old hook is kept as ${backup}; uninstall puts it back)` });
+  } else if (!options.force && chainable && !existsSync(chained)) {
+    plan.changes.push({ kind: 'move', from: path, to: chained, note: `chained ${path}: it now lives in ${chained} and runs first` });
+  } else {
+    const taken = options.force ? backup : chainable ? chained : null;
+    plan.refusals.push(
+      taken
+        ? `${path} is not keyguard's and ${taken} is taken: move one of them away, then run keyguard install again`
+        : `${path} is not keyguard's: rerun with --force to replace it (it is kept as ${backup})`,
+    );
+    return;
+  }
+  plan.changes.push({ kind: 'write', path, content, mode: EXECUTABLE, note: `installed ${path}` });
+}
+
+/** The text of a husky file without keyguard's block (if it has one), and where the block stood. */
+function splitBlock(text: string): { rest: string; at: number } | null {
+  const start = text.indexOf(BLOCK_START);
+  if (start === -1) return null;
+  const endMarker = text.indexOf(BLOCK_END, start);
+  const end = endMarker === -1 ? text.length : text.indexOf('\n', endMarker) + 1 || text.length;
+  return { rest: text.slice(0, start) + text.slice(end), at: start };
+}
+
+/** Where a block goes in a file that has none: after the shebang, before the file's own lines (which may exit). */
+function blockPosition(text: string): number {
+  return text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
+}
+
+function planHuskyFile(dir: string, name: HookName, options: InstallOptions, plan: Plan): void {
+  const path = join(dir, name);
+  const block = huskyBlock(name, options.prefilter);
+  const existing = readText(path);
+  if (existing === null) {
+    plan.changes.push({ kind: 'write', path, content: HUSKY_SHEBANG + block, mode: EXECUTABLE, note: `created ${path}` });
+    return;
+  }
+  const split = splitBlock(existing);
+  const base = split?.rest ?? existing;
+  const at = split?.at ?? blockPosition(existing);
+  const content = base.slice(0, at) + block + base.slice(at);
+  if (content === existing) return;
+  plan.changes.push({ kind: 'write', path, content, mode: modeOf(path), note: `${split ? 'updated' : 'added keyguard to'} ${path}` });
+}
+
+export function planInstall(target: Target, options: InstallOptions): Plan {
+  const plan: Plan = { changes: [], refusals: [] };
+  for (const name of HOOK_NAMES) {
+    if (target.kind === 'husky') planHuskyFile(target.dir, name, options, plan);
+    else planHookScript(target.dir, name, options, plan);
+  }
+  return plan;
+}
+
+function planRemoveScript(dir: string, name: HookName, changes: Change[]): void {
+  const { path, chainable } = hookPlace(dir, name);
+  if (!readText(path)?.includes(SCRIPT_MARKER)) return;
+  changes.push({ kind: 'remove', path, note: `removed ${path}` });
+  if (!chainable) return;
+  for (const kept of [path + CHAINED_SUFFIX, path + BACKUP_SUFFIX]) {
+    if (existsSync(kept)) {
+      changes.push({ kind: 'move', from: kept, to: path, note: `restored ${path} from ${kept}` });
+      return;
+    }
+  }
+}
+
+function planRemoveBlock(dir: string, name: HookName, changes: Change[]): void {
+  const path = join(dir, name);
+  const existing = readText(path);
+  const split = existing === null ? null : splitBlock(existing);
+  if (!split) return;
+  // A file keyguard created holds nothing else: remove it rather than leave an empty hook behind.
+  if (split.rest === HUSKY_SHEBANG || split.rest.trim() === '') changes.push({ kind: 'remove', path, note: `removed ${path}` });
+  else changes.push({ kind: 'write', path, content: split.rest, mode: modeOf(path), note: `removed keyguard's lines from ${path}` });
+}
+
+/** Exactly what install added, taken away; chained and replaced hooks go back where they were. */
+export function planUninstall(target: Target): Change[] {
+  const changes: Change[] = [];
+  for (const name of HOOK_NAMES) {
+    if (target.kind === 'husky') planRemoveBlock(target.dir, name, changes);
+    else planRemoveScript(target.dir, name, changes);
+  }
+  return changes;
+}

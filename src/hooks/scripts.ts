@@ -1,0 +1,158 @@
+// The POSIX sh that keyguard puts in a repository: whole hook scripts for a hooks directory, and blocks of
+// lines for husky's files. Both start Node only when there can be something to find, and fail closed: any
+// failure to run keyguard blocks the commit with a message saying how to fix it.
+
+export const HOOK_NAMES = ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'pre-push'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** In every hook script keyguard writes: how install and uninstall tell keyguard's hooks from others'. */
+export const SCRIPT_MARKER = '# keyguard-hook: written by `keyguard install`';
+/** Around keyguard's lines in a husky file. */
+export const BLOCK_START = '# >>> keyguard (`keyguard uninstall` removes this block)';
+export const BLOCK_END = '# <<< keyguard';
+
+/** Where a hook that was there before keyguard goes; keyguard's hook runs it first. */
+export const CHAINED_SUFFIX = '.keyguard-chained';
+/** Where `install --force` keeps the hook it replaced; uninstall puts it back. */
+export const BACKUP_SUFFIX = '.keyguard-backup';
+
+/** The absolute paths `keyguard install` ran with: the node binary and bin/keyguard. */
+export interface Launcher {
+  node: string;
+  bin: string;
+}
+
+const WHAT: Record<HookName, string> = {
+  'pre-commit': 'scans the lines this commit adds',
+  'prepare-commit-msg': 'on a merge, scans the commits the merge brings in',
+  'commit-msg': 'scans the commit message',
+  'pre-push': 'scans the commits about to be pushed (cherry-picks, rebases and `git am` run no commit hook)',
+};
+
+/** A word in single quotes for sh. */
+export const shQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+const ereEscape = (text: string) => text.replace(/[\\.[\]()*+?{}|^$]/g, '\\$&');
+
+/**
+ * An extended regex (for grep -Ei) that matches every message a rule could report on: a finding needs one of
+ * the rules' keywords on its line, or an encoded token that decodes to one (24+ base64 characters or a URL
+ * escape, as src/detect/decode.ts reads them). Null when a rule has no keyword: then any text can match.
+ */
+export function messagePrefilter(ruleKeywords: readonly (readonly string[])[]): string | null {
+  if (ruleKeywords.some((keywords) => keywords.length === 0)) return null;
+  const words = [...new Set(ruleKeywords.flat())].sort().map(ereEscape);
+  return [...words, '[A-Za-z0-9+/]{24}', '%(2[BF]|3D)'].join('|');
+}
+
+function launcherLines(launcher: Launcher | null): string[] {
+  const installed = launcher
+    ? [`  if [ -x ${shQuote(launcher.node)} ] && [ -f ${shQuote(launcher.bin)} ]; then`, `    ${shQuote(launcher.node)} ${shQuote(launcher.bin)} "$@"`, '  elif command -v keyguard >/dev/null 2>&1; then']
+    : ['  if command -v keyguard >/dev/null 2>&1; then'];
+  return [
+    launcher
+      ? '# The keyguard that `keyguard install` ran, else the one on PATH, else the project\'s (npx --no-install).'
+      : '# The keyguard on PATH (husky puts node_modules/.bin there), else the project\'s (npx --no-install).',
+    'keyguard_run() {',
+    ...installed,
+    '    keyguard "$@"',
+    '  elif command -v npx >/dev/null 2>&1 && npx --no-install keyguard --version >/dev/null 2>&1; then',
+    '    npx --no-install keyguard "$@"',
+    '  else',
+    '    echo "keyguard: cannot find keyguard (not on PATH, not in node_modules)." >&2',
+    '    return 127',
+    '  fi',
+    '}',
+  ];
+}
+
+function failLines(name: HookName): string[] {
+  const git = name === 'pre-push' ? 'git push' : name === 'prepare-commit-msg' ? 'git merge' : 'git commit';
+  return [
+    '# Fail closed: a keyguard that cannot run must not let a secret through unseen.',
+    'keyguard_failed() {',
+    `  echo "keyguard: the ${name} hook could not run keyguard (exit $1), so this ${git.slice(4)} is blocked." >&2`,
+    '  echo "  To fix: install keyguard (npm install --save-dev keyguard) and run \\`keyguard install\\` again," >&2',
+    '  echo "  or remove the hooks with \\`keyguard uninstall\\`." >&2',
+    `  echo "  In a real emergency only: ${git} --no-verify skips every hook (then run \\\`keyguard scan\\\`)." >&2`,
+    '  exit 1',
+    '}',
+  ];
+}
+
+/** Runs keyguard's hook runner; exit 0 passes, 1 means keyguard blocked it and said why, anything else failed. */
+const runLines = (call: string) => [
+  'keyguard_status=0',
+  `${call} || keyguard_status=$?`,
+  '[ "$keyguard_status" -le 1 ] || keyguard_failed "$keyguard_status"',
+  '[ "$keyguard_status" -eq 0 ] || exit 1',
+];
+
+/**
+ * What each hook does, shared by whole scripts and husky blocks: safe under `sh -e` (husky runs its files so)
+ * and falls through on success so a husky file's own lines still run.
+ */
+function bodyLines(name: HookName, prefilter: string | null): string[] {
+  switch (name) {
+    case 'pre-commit':
+      return runLines('keyguard_run hook pre-commit');
+    case 'prepare-commit-msg':
+      return ['# Only a merge brings in commits; other messages are the commit-msg hook\'s.', 'if [ "${2-}" = merge ]; then', ...runLines('keyguard_run hook prepare-commit-msg "$@"').map((l) => `  ${l}`), 'fi'];
+    case 'commit-msg':
+      if (!prefilter) return runLines('keyguard_run hook commit-msg "$@"');
+      return [
+        '# Node starts only when the message could hold a secret: a keyword of keyguard\'s rules, 24+ base64',
+        '# characters, or a URL escape. git-secrets patterns and providers (secrets.*) can match anything.',
+        'keyguard_may_match() {',
+        '  git config --get-regexp \'^secrets\\.(patterns|providers)$\' >/dev/null 2>&1 && return 0',
+        `  grep -Eiq -e ${shQuote(prefilter)} -- "$1"`,
+        '  [ $? -ne 1 ] # grep says 1 only when it is sure nothing matched',
+        '}',
+        'if keyguard_may_match "$1"; then',
+        ...runLines('keyguard_run hook commit-msg "$@"').map((l) => `  ${l}`),
+        'fi',
+      ];
+    case 'pre-push':
+      return [
+        '# git gives the refs to push on stdin: keep them for keyguard and for whatever runs after it.',
+        'keyguard_refs=$(cat)',
+        'keyguard_refs() { [ -z "$keyguard_refs" ] || printf \'%s\\n\' "$keyguard_refs"; }',
+        ...runLines('keyguard_refs | keyguard_run hook pre-push "$@"'),
+      ];
+  }
+}
+
+/** A whole hook script for a hooks directory (or a hook.d directory: then nothing is chained). */
+export function hookScript(name: HookName, launcher: Launcher | null, prefilter: string | null): string {
+  const chain =
+    name === 'pre-push'
+      ? ['if [ -x "$0' + CHAINED_SUFFIX + '" ]; then keyguard_refs | "$0' + CHAINED_SUFFIX + '" "$@" || exit $?; fi']
+      : ['if [ -x "$0' + CHAINED_SUFFIX + '" ]; then "$0' + CHAINED_SUFFIX + '" "$@" || exit $?; fi'];
+  const body = bodyLines(name, prefilter);
+  // pre-push reads stdin first (inside its body), so its chained hook runs after that line.
+  const [before, after] = name === 'pre-push' ? [body.slice(0, 3), body.slice(3)] : [[], body];
+  return [
+    '#!/bin/sh',
+    `# keyguard ${name} hook: ${WHAT[name]}.`,
+    SCRIPT_MARKER + '; `keyguard uninstall` removes it and puts back any hook it chained.',
+    '',
+    ...launcherLines(launcher),
+    ...failLines(name),
+    '',
+    ...before,
+    '# The hook that was here before keyguard runs first, and keeps its say.',
+    ...chain,
+    ...after,
+    'exit 0',
+    '',
+  ].join('\n');
+}
+
+/**
+ * keyguard's block for a husky file (committed, so shared by the team): no absolute path, keyguard is found on
+ * PATH. pre-push gives stdin back to the file's own lines, which may read the refs too.
+ */
+export function huskyBlock(name: HookName, prefilter: string | null): string {
+  const restoreStdin = name === 'pre-push' ? ['if [ -n "$keyguard_refs" ]; then exec 0<<KEYGUARD_REFS', '$keyguard_refs', 'KEYGUARD_REFS', 'fi'] : [];
+  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...bodyLines(name, prefilter), ...restoreStdin, BLOCK_END, ''].join('\n');
+}

@@ -1,0 +1,62 @@
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { workTreeRoot } from '../git/repo.js';
+import { gitOutput } from './git.js';
+
+/**
+ * Where keyguard's hooks go: a hooks directory git runs scripts from (a repository's, or a template's), or a
+ * husky directory whose files husky's own hooks run (keyguard adds a block of lines to them).
+ */
+export type Target =
+  | { kind: 'hooks'; dir: string }
+  | {
+      kind: 'husky';
+      dir: string;
+      /** false when the repository has .husky/ but git does not use it yet (husky not set up in this clone) */
+      active: boolean;
+    };
+
+export const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/** The .husky directory when git's hooks directory is husky's (`.husky/_` for husky 9, `.husky` before). */
+function huskyDirOf(hooksDir: string): string | null {
+  if (basename(hooksDir) === '.husky') return hooksDir;
+  if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky') return dirname(hooksDir);
+  return null;
+}
+
+/**
+ * The hooks directory git actually uses in the repository holding `cwd`: `git rev-parse --git-path hooks`
+ * honours core.hooksPath and linked worktrees (git-secrets writes to .git/hooks whatever git uses).
+ */
+export function repositoryTarget(cwd: string): Target {
+  const hooks = gitOutput(['rev-parse', '--git-path', 'hooks'], cwd);
+  if (hooks === null) throw new UsageError('not in a git repository: run keyguard install inside one, or use --template DIR or --global');
+  const dir = resolve(cwd, hooks);
+  const husky = huskyDirOf(dir);
+  if (husky) return { kind: 'husky', dir: husky, active: true };
+  // A clone of a husky project before `npm install` has run husky: hooks in .git/hooks would stop running
+  // the day husky sets core.hooksPath, so keyguard goes where husky will look.
+  const top = workTreeRoot(cwd);
+  if (top && isDirectory(join(top, '.husky')) && gitOutput(['config', '--get', 'core.hooksPath'], cwd) === null) {
+    return { kind: 'husky', dir: join(top, '.husky'), active: false };
+  }
+  return { kind: 'hooks', dir };
+}
+
+/** A template directory for `git init --template` (or init.templateDir): hooks live in its hooks/. */
+export const templateTarget = (templateDir: string): Target => ({ kind: 'hooks', dir: join(templateDir, 'hooks') });
+
+/** Where --global puts its template when the user has no init.templateDir yet (as git-secrets suggests). */
+export const defaultGlobalTemplate = () => join(homedir(), '.git-templates', 'keyguard');
+
+/** The user's init.templateDir (with ~ expanded), or null when it is not set. */
+export const globalTemplateDir = (cwd: string) => gitOutput(['config', '--global', '--type=path', '--get', 'init.templateDir'], cwd);
+
+/** Sets (or with null, unsets) the user's init.templateDir. */
+export function setGlobalTemplateDir(dir: string | null, cwd: string): void {
+  const args = dir === null ? ['config', '--global', '--unset', 'init.templateDir'] : ['config', '--global', 'init.templateDir', dir];
+  if (gitOutput(args, cwd) === null) throw new UsageError(`git ${args.join(' ')} failed`);
+}
