@@ -1,10 +1,28 @@
-import type { CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import type { Argv, CommandModule } from 'yargs';
+import { loadFilters } from '../filters/index.js';
+import { workTreeRoot } from '../git/repo.js';
+import { collectFindings } from '../pipeline.js';
+import { commitMessageFragments } from '../sources/commit-msg.js';
+import { emptyStats } from '../types.js';
+import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
-export const scanCommitMsgCommand: CommandModule = {
+interface ScanCommitMsgArgs extends ReportArgs {
+  file: string;
+}
+
+export const scanCommitMsgCommand: CommandModule<object, ScanCommitMsgArgs> = {
   command: 'scan-commit-msg <file>',
-  describe: 'Scan a commit message file (what the commit-msg hook runs)',
-  handler: () => {
-    throw new UsageError('scan-commit-msg <file> is not built yet');
+  describe: 'Scan a commit message file (what the commit-msg hook runs); comments and the diff of commit -v are ignored',
+  builder: (yargs) =>
+    withReportOptions(yargs as Argv<object>)
+      .positional('file', { type: 'string', demandOption: true, describe: 'the message file git passes the hook (.git/COMMIT_EDITMSG)' })
+      .example('$0 scan-commit-msg .git/COMMIT_EDITMSG', 'what a commit-msg hook runs') as unknown as Argv<ScanCommitMsgArgs>,
+  handler: async (args) => {
+    const cwd = process.cwd();
+    const { detector, remediation } = createDetector();
+    const stats = emptyStats();
+    const filters = await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline });
+    const findings = await collectFindings(commitMessageFragments(args.file, { cwd, contextLines: detector.contextLines }), detector, filters);
+    process.exitCode = writeReport(findings, stats, args, `commit message ${args.file}`, remediation);
   },
 };

@@ -4,6 +4,8 @@ import { UsageError } from '../errors.js';
 export interface GitStreamOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** written to git's stdin (e.g. object ids for `cat-file --batch`); else stdin is empty */
+  input?: string;
 }
 
 /**
@@ -11,7 +13,10 @@ export interface GitStreamOptions {
  * (log -p, diff, cat-file). Exits with a UsageError carrying git's own message when git fails.
  */
 export async function* gitStream(args: string[], options: GitStreamOptions): AsyncGenerator<Buffer> {
-  const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // git exits before reading all its input when it fails: its own message says why, not EPIPE.
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input);
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (data: string) => {

@@ -39,7 +39,7 @@ function linesBack(text: string, offset: number, n: number, floor: number): numb
  * lines and carries `contextLines` lines of its neighbours as context; a very long line (a minified file, a
  * 100 MB one-liner) is cut into overlapping pieces so no secret is split.
  */
-export async function* chunkText(chunks: AsyncIterable<string>, base: FragmentBase, options: ChunkerOptions): AsyncGenerator<Fragment> {
+export async function* chunkText(chunks: AsyncIterable<string> | Iterable<string>, base: FragmentBase, options: ChunkerOptions): AsyncGenerator<Fragment> {
   const target = options.targetSize ?? TARGET_SIZE;
   const maxLine = options.maxLineLength ?? MAX_LINE_LENGTH;
   const overlap = options.overlap ?? OVERLAP;

@@ -1,5 +1,9 @@
-import { UsageError } from '../errors.js';
+// The pre-commit scan. Plain child processes only: this runs on every commit, and loading simple-git or
+// yargs would cost the hook more than the scan itself.
+import { type BlobTarget, blobFragments } from '../git/blobs.js';
+import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
+import { DIFF_ARGS, GIT_CONFIG_ARGS, diffFragments } from './diff.js';
 
 export interface StagedOptions {
   cwd: string;
@@ -9,8 +13,54 @@ export interface StagedOptions {
   stats: ScanStats;
 }
 
-/** The lines the next commit adds, read from the index. (Issue 3 builds this.) */
-// eslint-disable-next-line require-yield
-export async function* stagedFragments(_options: StagedOptions): AsyncGenerator<Fragment> {
-  throw new UsageError('scan --staged is not built yet');
+// `git diff --cached` compares the index with HEAD, or with the empty tree before the first commit. It reads
+// GIT_INDEX_FILE like every git command, so the temporary index of `git commit -a` / `git commit PATH` is
+// the one scanned.
+const CACHED = ['diff', '--cached', '--no-ext-diff'];
+
+/**
+ * The files the next commit adds or changes, with their staged blob ids: what --index reads whole.
+ * Submodules (160000) and symlinks (120000) hold no file text.
+ */
+async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
+  const targets: BlobTarget[] = [];
+  // --raw -z: ":old new oldblob newblob status" NUL path NUL, one record at a time
+  let header: string | null = null;
+  for await (const record of records(gitStream([...GIT_CONFIG_ARGS, ...CACHED, '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-filter=AMT'], { cwd }))) {
+    if (header === null) {
+      header = record;
+      continue;
+    }
+    const [, mode, , blob] = header.split(' ');
+    header = null;
+    if (mode.startsWith('100')) targets.push({ file: record, blob });
+  }
+  return targets;
+}
+
+/**
+ * What the next commit adds, read from the index: the added lines of the staged diff (new-file line
+ * numbers), or with wholeFiles the whole staged files. Files git calls binary because of a stray NUL are
+ * read whole from the index, and skipped only if they really are binary.
+ */
+export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
+  const { cwd, stats, contextLines } = options;
+  if (options.wholeFiles) {
+    yield* blobFragments(await stagedBlobs(cwd), { cwd, contextLines, stats, source: 'staged' });
+    return;
+  }
+  const binaries: BlobTarget[] = [];
+  const unmerged: string[] = [];
+  const diff = gitStream([...GIT_CONFIG_ARGS, ...CACHED, ...DIFF_ARGS], { cwd });
+  yield* diffFragments(diff, {
+    source: 'staged',
+    contextLines,
+    stats,
+    onBinary: (file, blob) => binaries.push({ file, blob }),
+    onUnmerged: (file) => unmerged.push(file),
+  });
+  yield* blobFragments(binaries, { cwd, contextLines, stats, source: 'staged' });
+  if (unmerged.length) {
+    stats.notes.push(`${unmerged.length} unmerged path(s) not scanned (${unmerged.slice(0, 3).join(', ')}${unmerged.length > 3 ? ', …' : ''}): they are scanned once resolved and staged`);
+  }
 }

@@ -1,0 +1,335 @@
+import { StringDecoder } from 'node:string_decoder';
+import { StreamReader } from '../git/reader.js';
+import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
+import { chunkText } from './chunker.js';
+
+/**
+ * Options that make `git diff` and `git log -p` print the one shape parseDiff reads, whatever the user's
+ * configuration says: no context lines (git does less work, and only added lines matter), fixed a/ b/
+ * prefixes, full blob ids, no colour, no external or textconv drivers, renames found (a renamed file's
+ * lines are not new) but not copies (a copied key is a new one, and must show as added).
+ */
+export const DIFF_ARGS = [
+  '-U0',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-relative',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--full-index',
+  '--submodule=short',
+  '-M',
+];
+
+/** `git -c` settings that would otherwise change how paths are printed. */
+export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
+
+/**
+ * The header git log prints before each commit's diff: two NULs (no diff or message line starts with one),
+ * then id and parents, author, email, date and the raw message, each ending in NUL.
+ */
+export const LOG_FORMAT = '--format=%x00%x00%H %P%x00%an%x00%ae%x00%aI%x00%B%x00';
+const LOG_FIELDS = 7; // NULs in one LOG_FORMAT header
+
+/** How history scans name a commit message in findings. */
+export const MESSAGE_FILE = '(commit message)';
+
+/** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
+export interface DiffObserver {
+  commit(info: CommitInfo): void;
+  /** true when the deleted lines of `file` matter */
+  watches(file: string): boolean;
+  deleted(file: string, text: string): void;
+}
+
+export interface DiffOptions {
+  source: SourceKind;
+  contextLines: number;
+  stats: ScanStats;
+  /** the stream is `git log -p` with LOG_FORMAT headers: yield each message, tag lines with their commit */
+  log?: boolean;
+  /** a file git calls binary (by its new blob id); without this it is counted in stats.binarySkipped */
+  onBinary?: (file: string, blob: string) => void;
+  /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
+  onUnmerged?: (file: string) => void;
+  observer?: DiffObserver;
+}
+
+const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
+const NULL_BLOB = /^0+$/;
+const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/**
+ * A path as git prints it in a diff header: C-quoted ("a\\tb", octal bytes) when it holds special bytes,
+ * else raw, then followed by a tab when it holds a space. Returns the path and where it ended.
+ */
+export function readPath(text: string, from = 0): { path: string; end: number } {
+  if (text[from] !== '"') {
+    const tab = text.indexOf('\t', from);
+    return { path: text.slice(from, tab === -1 ? text.length : tab), end: text.length };
+  }
+  const bytes: number[] = [];
+  let i = from + 1;
+  for (; i < text.length && text[i] !== '"'; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(...Buffer.from(text[i], 'utf8'));
+      continue;
+    }
+    const next = text[++i];
+    if (next >= '0' && next <= '7') {
+      bytes.push(parseInt(text.slice(i, i + 3), 8));
+      i += 2;
+    } else bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+  }
+  return { path: Buffer.from(bytes).toString('utf8'), end: i + 1 };
+}
+
+const stripPrefix = (path: string) => path.replace(/^[ab]\//, '');
+
+/** The new path from `diff --git a/X b/Y` when it is unambiguous (not a rename): quoted, or X equal to Y. */
+function pathOfDiffLine(rest: string): string | null {
+  if (rest.startsWith('"')) {
+    const first = readPath(rest);
+    return rest[first.end + 1] === '"' ? stripPrefix(readPath(rest, first.end + 1).path) : stripPrefix(rest.slice(first.end + 1));
+  }
+  const half = (rest.length - 1) / 2;
+  if (!Number.isInteger(half) || rest.slice(2, half) !== rest.slice(half + 3)) return null;
+  return rest.slice(half + 3);
+}
+
+/**
+ * Reads a unified diff (`git diff -U0`, or `git log -p -U0` with LOG_FORMAT) as a byte stream and yields the
+ * added lines as fragments: line numbers of the new file, consecutive lines (and hunks a few lines apart, so
+ * pairing rules see each other) in one fragment, commit messages as fragments of their own.
+ */
+class DiffParser {
+  private readonly reader: StreamReader;
+  private file: string | null = null;
+  private skipFile = false;
+  private fileCounted = false;
+  private blob = '';
+  private commit: CommitInfo | null = null;
+  // the hunk being read: lines still to come on each side, and the new-file number of the next added line
+  private oldLeft = 0;
+  private newLeft = 0;
+  private newLine = 0;
+  /** the kind of line a piece of a very long line continues ('+', '-', or anything else to skip) */
+  private continuing: string | null = null;
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(
+    stream: AsyncIterable<Buffer>,
+    private readonly options: DiffOptions,
+  ) {
+    this.reader = new StreamReader(stream);
+  }
+
+  async *fragments(): AsyncGenerator<Fragment> {
+    const reader = this.reader;
+    try {
+      for (;;) {
+        const line = reader.line();
+        if (line === undefined) {
+          if (!(await reader.fill())) break;
+          continue;
+        }
+        if (this.continuing !== null) {
+          this.endPiece(line);
+          continue;
+        }
+        if (this.inHunk()) {
+          if (line[0] === 43 /* + */ && !this.skipFile) {
+            reader.unread(line);
+            // chunkText numbers from 1: shift to where the added lines start in the new file
+            const offset = this.newLine - 1;
+            const base = { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
+            for await (const fragment of chunkText(this.addedText(), base, { contextLines: this.options.contextLines })) {
+              fragment.line += offset;
+              yield fragment;
+            }
+          } else this.hunkLine(line);
+          continue;
+        }
+        if (this.options.log && line[0] === 0) {
+          const message = await this.readCommit(line);
+          if (message) yield* chunkText([message], { file: MESSAGE_FILE, source: this.options.source, commit: this.commit, message: true }, { contextLines: this.options.contextLines });
+        } else this.headerLine(line);
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private inHunk(): boolean {
+    return this.oldLeft > 0 || this.newLeft > 0;
+  }
+
+  /** One line outside a hunk: a file header, a hunk header, or something to pass over. */
+  private headerLine(line: Buffer): void {
+    if (!this.reader.complete) this.continuing = '';
+    const text = line.toString('utf8');
+    if (text.startsWith('diff --git ')) this.startFile(pathOfDiffLine(text.slice(11)));
+    else if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) this.startFile(null, true);
+    else if (text.startsWith('@@')) {
+      const hunk = HUNK.exec(text);
+      if (!hunk) return;
+      this.oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      this.newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
+      this.newLine = Number(hunk[2]);
+    } else if (text.startsWith('+++ ')) {
+      if (text !== '+++ /dev/null') this.file = stripPrefix(readPath(text, 4).path);
+    } else if (text.startsWith('rename to ') || text.startsWith('copy to ')) this.file = readPath(text, text.indexOf(' to ') + 4).path;
+    else if (text.startsWith('index ')) {
+      const [ids, mode] = text.slice(6).split(' ');
+      this.blob = ids.slice(ids.indexOf('..') + 2);
+      if (SKIPPED_MODES.has(mode)) this.skipFile = true;
+    } else if (text.startsWith('new file mode ') || text.startsWith('new mode ')) {
+      if (SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
+    } else if (text.startsWith('Binary files ')) {
+      if (this.file === null || NULL_BLOB.test(this.blob) || this.skipFile) return;
+      if (this.options.onBinary) this.options.onBinary(this.file, this.blob);
+      else this.options.stats.binarySkipped++;
+    } else if (text.startsWith('* Unmerged path ')) this.options.onUnmerged?.(text.slice(16));
+  }
+
+  private startFile(path: string | null, skip = false): void {
+    this.file = path;
+    this.skipFile = skip;
+    this.fileCounted = false;
+    this.blob = '';
+  }
+
+  /** A deleted or context line of a hunk (or a "\ No newline" marker, which counts for neither side). */
+  private hunkLine(line: Buffer): void {
+    const kind = line[0];
+    if (kind === 45 /* - */) {
+      if (this.watched()) this.options.observer!.deleted(this.file!, this.decodePiece(line, 1));
+      if (!this.reader.complete) this.continuing = '-';
+      else this.oldLeft--;
+    } else if (kind !== 92 /* \ */) {
+      // '+' of a skipped file, or ' ' context: both advance the new side
+      if (kind !== 43) this.oldLeft--;
+      this.newLeft--;
+      this.newLine++;
+      if (!this.reader.complete) this.continuing = kind === 43 ? '+skip' : ' ';
+    }
+  }
+
+  private watched(): boolean {
+    return this.file !== null && !this.skipFile && this.options.observer !== undefined && this.options.observer.watches(this.file);
+  }
+
+  /** A later piece of a very long line: added text goes on, anything else is passed over. */
+  private endPiece(line: Buffer): string {
+    const kind = this.continuing;
+    const text = kind === '+' || (kind === '-' && this.watched()) ? this.decodePiece(line, 0) : '';
+    if (kind === '-' && text) this.options.observer!.deleted(this.file!, text);
+    if (this.reader.complete) {
+      this.continuing = null;
+      if (kind === '-') this.oldLeft--;
+    }
+    return text;
+  }
+
+  /** The text of a line (or piece) from `from`, decoding across the pieces of a very long line. */
+  private decodePiece(line: Buffer, from: number): string {
+    if (this.reader.complete && this.continuing === null) return line.toString('utf8', from);
+    const text = this.decoder.write(line.subarray(from));
+    return this.reader.complete ? text + this.decoder.end() : text;
+  }
+
+  /**
+   * The added lines from here on, as text for chunkText: on through later hunks of the same file that start
+   * within contextLines of the last added line (the gap padded with empty lines so numbers stay right).
+   */
+  private async *addedText(): AsyncGenerator<string> {
+    const reader = this.reader;
+    const stats = this.options.stats;
+    if (!this.fileCounted) {
+      this.fileCounted = true;
+      stats.files++;
+    }
+    let parts: string[] = [];
+    let next = this.newLine; // the line the text so far ends before
+    for (;;) {
+      const line = reader.line();
+      if (line === undefined) {
+        if (parts.length) yield parts.join('');
+        parts = [];
+        if (!(await reader.fill())) return;
+        continue;
+      }
+      if (this.continuing === '+') {
+        stats.bytes += line.length;
+        parts.push(this.endPiece(line));
+        if (!this.continuing) parts.push('\n');
+        continue;
+      }
+      if (this.continuing !== null) {
+        this.endPiece(line);
+        continue;
+      }
+      if (!this.inHunk()) {
+        const hunk = line[0] === 64 /* @ */ ? HUNK.exec(line.toString('latin1')) : null;
+        const start = hunk ? Number(hunk[2]) : 0;
+        if (hunk && (hunk[3] === '0' || (start >= next && start - next <= this.options.contextLines))) {
+          this.headerLine(line);
+          continue;
+        }
+        reader.unread(line);
+        break;
+      }
+      if (line[0] !== 43 /* + */) {
+        this.hunkLine(line);
+        continue;
+      }
+      stats.bytes += line.length;
+      for (; next < this.newLine; next++) parts.push('\n');
+      parts.push(this.decodePiece(line, 1));
+      if (reader.complete) {
+        parts.push('\n');
+      } else this.continuing = '+';
+      this.newLeft--;
+      this.newLine++;
+      next = this.newLine;
+    }
+    if (parts.length) yield parts.join('');
+  }
+
+  /** A LOG_FORMAT header, which may run over several lines (the message's); returns the message. */
+  private async readCommit(first: Buffer): Promise<string> {
+    const reader = this.reader;
+    const pieces = [first];
+    let nuls = countNuls(first);
+    while (nuls < LOG_FIELDS) {
+      const line = reader.line();
+      if (line === undefined) {
+        if (!(await reader.fill())) break;
+        continue;
+      }
+      pieces.push(Buffer.from([10]), line);
+      nuls += countNuls(line);
+    }
+    const [, , ids, author, email, date, message] = Buffer.concat(pieces).toString('utf8').split('\0');
+    const sha = ids.split(' ')[0];
+    this.commit = { sha, author, email, date };
+    this.startFile(null);
+    this.options.stats.commits++;
+    this.options.observer?.commit(this.commit);
+    return (message ?? '').replace(/\n+$/, '');
+  }
+}
+
+function countNuls(line: Buffer): number {
+  let n = 0;
+  for (let i = line.indexOf(0); i !== -1; i = line.indexOf(0, i + 1)) n++;
+  return n;
+}
+
+/** The added lines of a diff stream, as fragments (see DiffParser). */
+export function diffFragments(stream: AsyncIterable<Buffer>, options: DiffOptions): AsyncGenerator<Fragment> {
+  return new DiffParser(stream, options).fragments();
+}
