@@ -9,7 +9,7 @@ import { loadRuleSet } from '../rules/load.js';
 
 interface WhereArgs {
   template?: string;
-  global: boolean;
+  global?: boolean;
 }
 
 interface InstallArgs extends WhereArgs {
@@ -19,7 +19,8 @@ interface InstallArgs extends WhereArgs {
 function withWhereOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('template', { type: 'string', describe: 'a template directory for `git init --template DIR` (hooks go in DIR/hooks)' })
-    .option('global', { type: 'boolean', default: false, describe: 'every new repository of this user: the init.templateDir template' })
+    // No default for --global: yargs counts a default as given, and would call --template and --global in conflict.
+    .option('global', { type: 'boolean', describe: 'every new repository of this user: the init.templateDir template' })
     .conflicts('template', 'global');
 }
 

@@ -107,7 +107,8 @@ function planRemoveScript(dir: string, name: HookName, changes: Change[]): void 
   if (!readText(path)?.includes(SCRIPT_MARKER)) return;
   changes.push({ kind: 'remove', path, note: `removed ${path}` });
   if (!chainable) return;
-  for (const kept of [path + CHAINED_SUFFIX, path + BACKUP_SUFFIX]) {
+  // A backup is what stood here before the last install --force; a chained hook, before a plain install.
+  for (const kept of [path + BACKUP_SUFFIX, path + CHAINED_SUFFIX]) {
     if (existsSync(kept)) {
       changes.push({ kind: 'move', from: kept, to: path, note: `restored ${path} from ${kept}` });
       return;
