@@ -16,7 +16,7 @@ interface HookScan {
   fragments: AsyncIterable<Fragment>;
   /** what was scanned, for the summary line */
   target: string;
-  /** the first lines of the advice: what was blocked, and how to take the secret out */
+  /** the first lines of the advice: what was blocked, how to take the secret out, why to rotate the key */
   blocked: string[];
 }
 
@@ -34,18 +34,26 @@ async function stagedScan({ cwd, stats, contextLines }: ScanContext): Promise<Ho
   return {
     fragments: stagedFragments({ cwd, wholeFiles: false, contextLines, stats }),
     target: 'staged changes',
-    blocked: ['keyguard blocked this commit. What to do:', '  1. Remove the secret from the file and stage it again (git add); read it from the environment or a secrets manager.'],
+    blocked: [
+      'keyguard blocked this commit. What to do:',
+      '  1. Remove the secret from the file and stage it again (git add); read it from the environment or a secrets manager.',
+      '  2. If the key is live and has been anywhere else (a chat, another repo, a log), rotate it in AWS IAM.',
+    ],
   };
 }
 
-async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
+async function messageScan({ cwd, args, contextLines }: ScanContext): Promise<HookScan> {
   const [file] = args;
   if (!file) throw new UsageError('the commit-msg hook takes the message file');
   const { commitMessageFragments } = await import('../sources/commit-msg.js');
   return {
-    fragments: commitMessageFragments(file, { cwd }),
+    fragments: commitMessageFragments(file, { cwd, contextLines }),
     target: 'the commit message',
-    blocked: ['keyguard blocked this commit: its message holds a secret. What to do:', `  1. Take the secret out of the message: \`git commit -e -F ${file}\` reopens it (the commit was not made).`],
+    blocked: [
+      'keyguard blocked this commit: its message holds a secret. What to do:',
+      `  1. Take the secret out of the message: \`git commit -e -F ${file}\` reopens it (the commit was not made).`,
+      '  2. If the key is live and has been anywhere else (a chat, another repo, a log), rotate it in AWS IAM.',
+    ],
   };
 }
 
@@ -54,6 +62,8 @@ async function historyScan(context: ScanContext, revisions: string[], blocked: s
   const { cwd, stats, contextLines } = context;
   return { fragments: historyFragments({ cwd, revisions, stats, contextLines, source: 'history' }), target, blocked };
 }
+
+const ROTATE_COMMITTED = '  2. Rotate the key in AWS IAM (deactivate it, create a new one): a key that reached a commit counts as leaked.';
 
 /** On a merge, the commits MERGE_HEAD (one line per head for an octopus) brings in that HEAD lacks. */
 async function mergeScan(context: ScanContext): Promise<HookScan | null> {
@@ -66,6 +76,7 @@ async function mergeScan(context: ScanContext): Promise<HookScan | null> {
   return historyScan(context, [...heads, '--not', 'HEAD'], [
     'keyguard blocked this merge: the commits it brings in hold a secret. What to do:',
     '  1. Abort it (`git merge --abort`), and have that branch rewritten without the secret (git rebase -i, git filter-repo).',
+    ROTATE_COMMITTED,
   ], 'the commits this merge brings in');
 }
 
@@ -93,6 +104,7 @@ async function pushScan(context: ScanContext): Promise<HookScan | null> {
   return historyScan(context, [...include, '--not', ...exclude], [
     'keyguard blocked this push: the commits above hold a secret. What to do:',
     '  1. Rewrite them before pushing: `git commit --amend` for the last commit, `git rebase -i <commit>^` for an older one.',
+    ROTATE_COMMITTED,
   ], `the commits to push to ${remote}`);
 }
 
@@ -103,12 +115,11 @@ const SCANS: Record<HookName, (context: ScanContext) => Promise<HookScan | null>
   'pre-push': pushScan,
 };
 
-/** The closing lines every blocked hook prints: rotate, then how to allow a false positive. */
+/** The closing lines every blocked hook prints: how to allow a false positive, precisely. */
 function advice(findings: readonly Finding[], blocked: string[]): string {
   const fingerprints = [...new Set(findings.map((finding) => finding.fingerprint))];
   return [
     ...blocked,
-    '  2. Rotate the key in AWS IAM (deactivate it, make a new one): a key that reached a commit counts as leaked.',
     '  3. Not a secret? Allow it precisely, then commit the allowlist:',
     ...fingerprints.map((fingerprint) => `       keyguard allow ${fingerprint}`),
     '     or end its line with a `keyguard:allow` comment.',

@@ -1,0 +1,107 @@
+// The installed hooks at work: real git commit, merge and push (to a local bare remote) fire them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKeyId, fakeSecret } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const id = fakeKeyId('hooks');
+const secret = fakeSecret('hooks');
+const credentials = `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`;
+
+let sandbox: Sandbox;
+let count = 0;
+beforeAll(() => {
+  sandbox = new Sandbox();
+});
+afterAll(() => sandbox.cleanup());
+
+/** A repository with one clean commit and keyguard's hooks. */
+function guarded(): Repo {
+  const repo = sandbox.repo(`repo-${++count}`);
+  repo.commit('first', { 'README.md': '# project\n' });
+  expect(repo.keyguard(['install']).code).toBe(0);
+  return repo;
+}
+
+/** What a blocked hook must say: the finding masked, and what to do. */
+function expectBlocked(result: { code: number; stderr: string }, what: RegExp) {
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toMatch(what);
+  expect(result.stderr).toContain(id.slice(0, 4));
+  expect(result.stderr).not.toContain(id);
+  expect(result.stderr).not.toContain(secret);
+  expect(result.stderr).toMatch(/rotate it in AWS IAM|Rotate the key in AWS IAM/);
+  expect(result.stderr).toMatch(/keyguard allow [0-9a-f]+/);
+}
+
+describe('pre-commit', () => {
+  it('blocks a staged key and passes a clean commit', () => {
+    const repo = guarded();
+    repo.write('config/credentials', credentials).git('add', '.');
+    const blocked = repo.tryGit('commit', '-m', 'add config');
+    expectBlocked(blocked, /keyguard blocked this commit\. What to do:/);
+    expect(blocked.stderr).toContain('config/credentials:2');
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+
+    repo.write('config/credentials', '[default]\nregion = eu-west-1\n').git('add', '.');
+    expect(repo.tryGit('commit', '-m', 'add config').code).toBe(0);
+  });
+});
+
+describe('commit-msg', () => {
+  it('blocks a key in the message', () => {
+    const repo = guarded();
+    repo.write('a.txt', 'a\n').git('add', '.');
+    expectBlocked(repo.tryGit('commit', '-m', `use key ${id}`), /its message holds a secret/);
+    expect(repo.tryGit('commit', '-m', 'rotate the access token handling').code).toBe(0);
+  });
+});
+
+describe('prepare-commit-msg', () => {
+  it('blocks a merge that brings in a commit holding a key', () => {
+    const repo = guarded();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit('add credentials', { 'deploy/env': `AWS_ACCESS_KEY_ID=${id}\n` });
+    repo.commit('more work', { 'b.txt': 'b\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main work', { 'c.txt': 'c\n' });
+    const blocked = repo.tryGit('merge', '--no-edit', 'feature');
+    expectBlocked(blocked, /keyguard blocked this merge/);
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('2');
+  });
+
+  it('lets a clean merge through', () => {
+    const repo = guarded();
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit('work', { 'b.txt': 'b\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main work', { 'c.txt': 'c\n' });
+    expect(repo.tryGit('merge', '--no-edit', 'feature').code).toBe(0);
+  });
+});
+
+describe('pre-push', () => {
+  function withRemote(): Repo {
+    const repo = guarded();
+    const remote = sandbox.repo(`remote-${count}.git`, { bare: true });
+    repo.git('remote', 'add', 'origin', remote.dir);
+    repo.git('push', '-q', '-u', 'origin', 'main');
+    return repo;
+  }
+
+  it('blocks a push of a commit that skipped the commit hooks (cherry-pick, rebase, am, --no-verify)', () => {
+    const repo = withRemote();
+    repo.commit('sneak in', { 'deploy/env': `AWS_ACCESS_KEY_ID=${id}\n` });
+    repo.commit('clean on top', { 'd.txt': 'd\n' });
+    const blocked = repo.tryGit('push', 'origin', 'main');
+    expectBlocked(blocked, /keyguard blocked this push/);
+    expect(blocked.stderr).toContain('deploy/env:1');
+    expect(repo.git('ls-remote', 'origin', 'main').slice(0, 40)).not.toBe(repo.git('rev-parse', 'HEAD').slice(0, 40));
+  });
+
+  it('scans a new branch only for commits the remote lacks, and lets a clean one through', () => {
+    const repo = withRemote();
+    repo.git('checkout', '-q', '-b', 'topic');
+    repo.commit('clean', { 'e.txt': 'e\n' });
+    expect(repo.tryGit('push', '-q', 'origin', 'topic').code).toBe(0);
+  });
+});
