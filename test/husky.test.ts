@@ -1,0 +1,97 @@
+// keyguard in a husky project (the real husky 9 from node_modules sets core.hooksPath=.husky/_), and the
+// lint-staged recipe run by the real lint-staged.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from './helpers/cli.js';
+import { fakeKeyId } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const id = fakeKeyId('husky');
+// The project's own husky hook leaves a mark in .git, to show it ran.
+const OWN_HOOK = 'date >> "$(git rev-parse --git-dir)/own-hook-ran"\n';
+
+let sandbox: Sandbox;
+let count = 0;
+beforeAll(() => {
+  sandbox = new Sandbox();
+});
+afterAll(() => sandbox.cleanup());
+
+function run(repo: Repo, script: string, args: string[] = []) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', script), ...args], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A project with keyguard in node_modules/.bin (as a devDependency puts it) and a husky pre-commit of its own. */
+function project(options: { husky: boolean }): Repo {
+  const repo = sandbox.repo(`project-${++count}`);
+  mkdirSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(BIN, join(repo.dir, 'node_modules', '.bin', 'keyguard'));
+  repo.commit('first', { '.gitignore': 'node_modules/\n', '.husky/pre-commit': OWN_HOOK, 'README.md': '# project\n' });
+  // What `npm install` does through the "prepare": "husky" script.
+  if (options.husky) expect(run(repo, 'husky/bin.js').code).toBe(0);
+  return repo;
+}
+
+const read = (repo: Repo, path: string) => readFileSync(join(repo.dir, path), 'utf8');
+
+describe('husky', () => {
+  it('adds keyguard to husky\'s files, keeping what is there; keys are blocked and husky\'s own hook still runs', () => {
+    const repo = project({ husky: true });
+    expect(repo.git('config', 'core.hooksPath').trim()).toBe('.husky/_');
+    const result = repo.keyguard(['install']);
+    expect(result.code).toBe(0);
+    const preCommit = read(repo, '.husky/pre-commit');
+    expect(preCommit).toContain('keyguard_run hook pre-commit');
+    expect(preCommit.endsWith(OWN_HOOK)).toBe(true);
+    expect(read(repo, '.husky/commit-msg')).toContain('keyguard_run hook commit-msg');
+    // Committed files are shared by the team: no absolute path of this machine in them.
+    expect(preCommit).not.toContain(BIN);
+    expect(repo.keyguard(['install']).stdout).toContain('already installed');
+
+    repo.write('deploy.env', `AWS_ACCESS_KEY_ID=${id}\n`).git('add', 'deploy.env');
+    const blocked = repo.tryGit('commit', '-m', 'deploy');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('keyguard blocked this commit');
+    expect(blocked.stderr).toContain('deploy.env:1');
+
+    repo.write('deploy.env', 'REGION=eu-west-1\n').git('add', 'deploy.env');
+    const clean = repo.tryGit('commit', '-m', 'deploy');
+    expect(clean.code).toBe(0);
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('deploy');
+    expect(existsSync(join(repo.dir, '.git', 'own-hook-ran'))).toBe(true);
+
+    expect(repo.tryGit('commit', '--allow-empty', '-m', `key ${id}`).code).not.toBe(0);
+
+    expect(repo.keyguard(['uninstall']).code).toBe(0);
+    expect(read(repo, '.husky/pre-commit')).toBe(OWN_HOOK);
+    expect(existsSync(join(repo.dir, '.husky', 'commit-msg'))).toBe(false);
+    expect(repo.git('status', '--porcelain').trim()).toBe('');
+  });
+
+  it('in a clone where husky has not run yet, goes to .husky (not .git/hooks) and says how to set husky up', () => {
+    const repo = project({ husky: false });
+    const result = repo.keyguard(['install']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('run `npx husky`');
+    expect(read(repo, '.husky/pre-commit')).toContain('keyguard_run hook pre-commit');
+    expect(existsSync(join(repo.dir, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  });
+});
+
+describe('lint-staged recipe', () => {
+  it('`keyguard scan` on the staged file names fails lint-staged when one holds a key', () => {
+    const repo = project({ husky: false });
+    repo.commit('lint-staged', { 'package.json': JSON.stringify({ name: 'p', private: true, 'lint-staged': { '*': 'keyguard scan' } }) });
+    repo.write('src/app.js', 'export const region = "eu-west-1";\n').git('add', '.');
+    expect(run(repo, 'lint-staged/bin/lint-staged.js').code).toBe(0);
+
+    repo.write('src/config.js', `export const key = "${id}";\n`).git('add', '.');
+    const blocked = run(repo, 'lint-staged/bin/lint-staged.js');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stdout + blocked.stderr).toContain('src/config.js:1');
+    expect(blocked.stdout + blocked.stderr).not.toContain(id);
+  });
+});
