@@ -100,6 +100,9 @@ describe('pre-push', () => {
 
   it('scans a new branch only for commits the remote lacks, and lets a clean one through', () => {
     const repo = withRemote();
+    // A key the remote already has (pushed past the hooks) is not this push's doing.
+    repo.commit('old key', { 'legacy.env': `AWS_ACCESS_KEY_ID=${id}\n` });
+    repo.git('push', '-q', '--no-verify', 'origin', 'main');
     repo.git('checkout', '-q', '-b', 'topic');
     repo.commit('clean', { 'e.txt': 'e\n' });
     expect(repo.tryGit('push', '-q', 'origin', 'topic').code).toBe(0);
