@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
@@ -26,7 +27,10 @@ function withWhereOptions<T>(yargs: Argv<T>) {
 
 /** The target of --template / --global / the current repository, and what --global does to git config after. */
 function resolveTarget(args: WhereArgs, cwd: string): { target: Target; templateDir: string | null; configured: boolean } {
-  if (args.template) return { target: templateTarget(args.template), templateDir: args.template, configured: true };
+  if (args.template) {
+    const templateDir = resolve(cwd, args.template);
+    return { target: templateTarget(templateDir), templateDir, configured: true };
+  }
   if (args.global) {
     const configured = globalTemplateDir(cwd);
     const templateDir = configured ?? defaultGlobalTemplate();

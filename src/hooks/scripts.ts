@@ -113,24 +113,19 @@ function bodyLines(name: HookName, prefilter: string | null): string[] {
         'fi',
       ];
     case 'pre-push':
-      return [
-        '# git gives the refs to push on stdin: keep them for keyguard and for whatever runs after it.',
-        'keyguard_refs=$(cat)',
-        'keyguard_refs() { [ -z "$keyguard_refs" ] || printf \'%s\\n\' "$keyguard_refs"; }',
-        ...runLines('keyguard_refs | keyguard_run hook pre-push "$@"'),
-      ];
+      return runLines('keyguard_refs | keyguard_run hook pre-push "$@"');
   }
 }
 
+/** pre-push: git gives the refs to push on stdin, read once here for keyguard and the hooks around it. */
+const stdinLines = (name: HookName) =>
+  name === 'pre-push'
+    ? ['keyguard_refs=$(cat)', 'keyguard_refs() { [ -z "$keyguard_refs" ] || printf \'%s\\n\' "$keyguard_refs"; }']
+    : [];
+
 /** A whole hook script for a hooks directory (or a hook.d directory: then nothing is chained). */
-export function hookScript(name: HookName, launcher: Launcher | null, prefilter: string | null): string {
-  const chain =
-    name === 'pre-push'
-      ? ['if [ -x "$0' + CHAINED_SUFFIX + '" ]; then keyguard_refs | "$0' + CHAINED_SUFFIX + '" "$@" || exit $?; fi']
-      : ['if [ -x "$0' + CHAINED_SUFFIX + '" ]; then "$0' + CHAINED_SUFFIX + '" "$@" || exit $?; fi'];
-  const body = bodyLines(name, prefilter);
-  // pre-push reads stdin first (inside its body), so its chained hook runs after that line.
-  const [before, after] = name === 'pre-push' ? [body.slice(0, 3), body.slice(3)] : [[], body];
+export function hookScript(name: HookName, launcher: Launcher, prefilter: string | null): string {
+  const refs = name === 'pre-push' ? 'keyguard_refs | ' : '';
   return [
     '#!/bin/sh',
     `# keyguard ${name} hook: ${WHAT[name]}.`,
@@ -139,10 +134,10 @@ export function hookScript(name: HookName, launcher: Launcher | null, prefilter:
     ...launcherLines(launcher),
     ...failLines(name),
     '',
-    ...before,
+    ...stdinLines(name),
     '# The hook that was here before keyguard runs first, and keeps its say.',
-    ...chain,
-    ...after,
+    `if [ -x "$0${CHAINED_SUFFIX}" ]; then ${refs}"$0${CHAINED_SUFFIX}" "$@" || exit $?; fi`,
+    ...bodyLines(name, prefilter),
     'exit 0',
     '',
   ].join('\n');
@@ -154,5 +149,5 @@ export function hookScript(name: HookName, launcher: Launcher | null, prefilter:
  */
 export function huskyBlock(name: HookName, prefilter: string | null): string {
   const restoreStdin = name === 'pre-push' ? ['if [ -n "$keyguard_refs" ]; then exec 0<<KEYGUARD_REFS', '$keyguard_refs', 'KEYGUARD_REFS', 'fi'] : [];
-  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...bodyLines(name, prefilter), ...restoreStdin, BLOCK_END, ''].join('\n');
+  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...stdinLines(name), ...bodyLines(name, prefilter), ...restoreStdin, BLOCK_END, ''].join('\n');
 }
