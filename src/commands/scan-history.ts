@@ -1,10 +1,37 @@
-import type { CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import type { Argv, CommandModule } from 'yargs';
+import { historyFragments } from '../sources/history.js';
+import { runHistoryScan } from './history-scan.js';
+import { type ReportArgs, withReportOptions } from './report-options.js';
 
-export const scanHistoryCommand: CommandModule = {
+interface ScanHistoryArgs extends ReportArgs {
+  branch?: string;
+  sinceCommit?: string;
+  _: Array<string | number>;
+}
+
+export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
   command: 'scan-history',
-  describe: 'Scan every commit of the repository history, messages included',
-  handler: () => {
-    throw new UsageError('scan-history is not built yet');
+  describe: 'Scan every commit of the repository history (all refs), messages and merge resolutions included',
+  builder: (yargs) =>
+    withReportOptions(yargs as Argv<object>)
+      .option('branch', { type: 'string', describe: 'scan the commits of REF only, instead of all refs' })
+      .option('since-commit', { type: 'string', describe: 'scan only the commits made after REV (not reachable from it)' })
+      .example('$0 scan-history', 'all refs')
+      .example('$0 scan-history --branch main --since-commit v1.0', 'main since v1.0')
+      .example('$0 scan-history -- --since=2024-01-01 --author=alice', 'anything after -- goes to git log') as unknown as Argv<ScanHistoryArgs>,
+  handler: async (args) => {
+    const cwd = process.cwd();
+    const passThrough = args._.slice(1).map(String);
+    const revisions = [args.branch ?? '--all', ...(args.sinceCommit ? [`^${args.sinceCommit}`] : []), ...passThrough];
+    const target = args.branch ? `history of ${args.branch}` : 'history of all refs';
+    process.exitCode = await runHistoryScan(
+      {
+        cwd,
+        target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
+        countArgs: revisions,
+        fragments: ({ stats, contextLines, observer }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer }),
+      },
+      args,
+    );
   },
 };

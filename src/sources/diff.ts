@@ -54,11 +54,23 @@ export interface DiffOptions {
   /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
   onUnmerged?: (file: string) => void;
   observer?: DiffObserver;
+  /** fragments to yield for a commit after its message (what a separate pass found in a merge) */
+  inserts?: (sha: string) => Promise<Fragment[]>;
 }
 
 const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
 const NULL_BLOB = /^0+$/;
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */
+const RUN_SIZE = 256 * 1024;
+
+interface AddedRun {
+  parts: string[];
+  size: number;
+  /** the new-file line the text so far ends before */
+  next: number;
+}
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
 
@@ -143,19 +155,14 @@ class DiffParser {
         if (this.inHunk()) {
           if (line[0] === 43 /* + */ && !this.skipFile) {
             reader.unread(line);
-            // chunkText numbers from 1: shift to where the added lines start in the new file
-            const offset = this.newLine - 1;
-            const base = { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
-            for await (const fragment of chunkText(this.addedText(), base, { contextLines: this.options.contextLines })) {
-              fragment.line += offset;
-              yield fragment;
-            }
+            yield* this.addedFragments();
           } else this.hunkLine(line);
           continue;
         }
         if (this.options.log && line[0] === 0) {
           const message = await this.readCommit(line);
           if (message) yield* chunkText([message], { file: MESSAGE_FILE, source: this.options.source, commit: this.commit, message: true }, { contextLines: this.options.contextLines });
+          if (this.options.inserts) yield* await this.options.inserts(this.commit!.sha);
         } else this.headerLine(line);
       }
     } finally {
@@ -242,30 +249,59 @@ class DiffParser {
   }
 
   /**
-   * The added lines from here on, as text for chunkText: on through later hunks of the same file that start
-   * within contextLines of the last added line (the gap padded with empty lines so numbers stay right).
+   * The fragments of the added lines from here on: on through later hunks of the same file that start within
+   * contextLines of the last added line (the gap padded with empty lines so numbers stay right). Most runs
+   * are a few lines already buffered: one fragment made on the spot. Longer ones go through chunkText.
    */
-  private async *addedText(): AsyncGenerator<string> {
-    const reader = this.reader;
-    const stats = this.options.stats;
+  private async *addedFragments(): AsyncGenerator<Fragment> {
     if (!this.fileCounted) {
       this.fileCounted = true;
-      stats.files++;
+      this.options.stats.files++;
     }
-    let parts: string[] = [];
-    let next = this.newLine; // the line the text so far ends before
-    for (;;) {
-      const line = reader.line();
-      if (line === undefined) {
-        if (parts.length) yield parts.join('');
-        parts = [];
-        if (!(await reader.fill())) return;
-        continue;
+    const first = this.newLine;
+    const run: AddedRun = { parts: [], size: 0, next: first };
+    let state = this.readAdded(run);
+    const base = { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
+    if (state === 'end') {
+      const text = run.parts.join('');
+      yield { ...base, text: text.slice(0, -1), line: first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+      return;
+    }
+    const reader = this.reader;
+    const self = this;
+    async function* texts(): AsyncGenerator<string> {
+      for (;;) {
+        if (run.parts.length) yield run.parts.join('');
+        run.parts = [];
+        run.size = 0;
+        if (state === 'end' || (state === 'fill' && !(await reader.fill()))) return;
+        state = self.readAdded(run);
       }
+    }
+    for await (const fragment of chunkText(texts(), base, { contextLines: this.options.contextLines })) {
+      fragment.line += first - 1; // chunkText numbers from 1
+      yield fragment;
+    }
+  }
+
+  /**
+   * Reads added lines (and the deleted lines and hunk headers between them) into `run` while they are
+   * buffered: 'end' when the run is over, 'fill' when the reader needs more bytes, 'full' when the run holds
+   * enough text to hand over.
+   */
+  private readAdded(run: AddedRun): 'end' | 'fill' | 'full' {
+    const reader = this.reader;
+    const stats = this.options.stats;
+    for (;;) {
+      if (run.size >= RUN_SIZE) return 'full';
+      const line = reader.line();
+      if (line === undefined) return reader.done ? 'end' : 'fill';
       if (this.continuing === '+') {
         stats.bytes += line.length;
-        parts.push(this.endPiece(line));
-        if (!this.continuing) parts.push('\n');
+        const text = this.endPiece(line);
+        run.parts.push(text);
+        run.size += text.length;
+        if (!this.continuing) run.parts.push('\n');
         continue;
       }
       if (this.continuing !== null) {
@@ -275,28 +311,28 @@ class DiffParser {
       if (!this.inHunk()) {
         const hunk = line[0] === 64 /* @ */ ? HUNK.exec(line.toString('latin1')) : null;
         const start = hunk ? Number(hunk[2]) : 0;
-        if (hunk && (hunk[3] === '0' || (start >= next && start - next <= this.options.contextLines))) {
+        if (hunk && (hunk[3] === '0' || (start >= run.next && start - run.next <= this.options.contextLines))) {
           this.headerLine(line);
           continue;
         }
         reader.unread(line);
-        break;
+        return 'end';
       }
       if (line[0] !== 43 /* + */) {
         this.hunkLine(line);
         continue;
       }
       stats.bytes += line.length;
-      for (; next < this.newLine; next++) parts.push('\n');
-      parts.push(this.decodePiece(line, 1));
-      if (reader.complete) {
-        parts.push('\n');
-      } else this.continuing = '+';
+      for (; run.next < this.newLine; run.next++) run.parts.push('\n');
+      const text = this.decodePiece(line, 1);
+      run.parts.push(text);
+      run.size += text.length;
+      if (reader.complete) run.parts.push('\n');
+      else this.continuing = '+';
       this.newLeft--;
       this.newLine++;
-      next = this.newLine;
+      run.next = this.newLine;
     }
-    if (parts.length) yield parts.join('');
   }
 
   /** A LOG_FORMAT header, which may run over several lines (the message's); returns the message. */

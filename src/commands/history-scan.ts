@@ -1,0 +1,78 @@
+import { simpleGit } from 'simple-git';
+import { loadFilters } from '../filters/index.js';
+import { workTreeRoot } from '../git/repo.js';
+import { collectFindings } from '../pipeline.js';
+import type { DiffObserver } from '../sources/diff.js';
+import { HistoryDedupe } from '../sources/history-dedupe.js';
+import { emptyStats, type Fragment, type ScanStats } from '../types.js';
+import { createDetector, type ReportArgs, writeReport } from './report-options.js';
+
+export interface HistoryScan {
+  cwd: string;
+  /** what the report says was scanned */
+  target: string;
+  /** git rev-list arguments naming the commits, for the progress total (null: no total) */
+  countArgs: string[] | null;
+  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver }) => AsyncIterable<Fragment>;
+}
+
+const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
+
+/** A progress line on stderr while the scan runs, only on a terminal (never in a CI log). Returns its stop. */
+function showProgress(stats: ScanStats, total: number | null): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const done = stats.commits;
+    const rate = done / ((Date.now() - started) / 1000);
+    const eta = total && rate > 0 ? `, ETA ${seconds((total - done) / rate)}` : '';
+    process.stderr.write(`\r\x1b[Kkeyguard: ${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''} commits, ${Math.round(rate)}/s${eta}`);
+  }, 250);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\x1b[K');
+  };
+}
+
+/** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
+async function repositoryNotes(cwd: string, stats: ScanStats): Promise<void> {
+  const git = simpleGit(cwd);
+  if ((await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true') {
+    stats.notes.push('shallow clone: only the commits it holds were scanned (git fetch --unshallow fetches the rest)');
+  }
+  if (stats.commits === 0 && !(await git.raw(['for-each-ref', '--count=1'])).trim()) {
+    stats.notes.push('empty repository: no commits to scan');
+  }
+}
+
+async function commitCount(cwd: string, args: string[] | null): Promise<number | null> {
+  if (!args) return null;
+  try {
+    return Number((await simpleGit(cwd).raw(['rev-list', '--count', ...args])).trim());
+  } catch {
+    return null; // a log option rev-list does not take: progress without a total
+  }
+}
+
+/**
+ * Runs a history-shaped scan (scan-history, scan-range): findings deduplicated by HistoryDedupe, notes on
+ * shallow and empty repositories, a progress line on a terminal. Returns the exit code.
+ */
+export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promise<number> {
+  const { cwd } = scan;
+  const { detector, remediation } = createDetector();
+  const stats = emptyStats();
+  const dedupe = new HistoryDedupe();
+  const filters = [...(await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline })), dedupe];
+  const stop = showProgress(stats, await commitCount(cwd, scan.countArgs));
+  let findings;
+  try {
+    findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe }), detector, filters);
+  } finally {
+    stop();
+  }
+  dedupe.finish();
+  await repositoryNotes(cwd, stats);
+  return writeReport(findings, stats, args, scan.target, remediation);
+}

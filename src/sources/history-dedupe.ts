@@ -1,0 +1,97 @@
+import type { Filter } from '../filters/types.js';
+import type { CommitInfo, Finding } from '../types.js';
+import type { DiffObserver } from './diff.js';
+
+/** One secret at one place (rule, file, secret: the fingerprint) and the stretches of history it lived in. */
+interface Place {
+  finding: Finding;
+  /** what a deleted line must hold to remove it: the secret, or the encoded token a decoded secret hid in */
+  needle: string;
+  /** commits counted in stretches already closed */
+  counted: number;
+  /** the commit number its current stretch started at, or null while it is deleted */
+  openedAt: number | null;
+}
+
+/**
+ * Reports a secret once per place in a history scan, at the commit that first added it, and counts the
+ * commits it survived: Finding.commits is the number of scanned commits, in the order the scan reads them
+ * (oldest first, topological), from the one that added it up to the one that deleted it from that file
+ * (not included), or to the end of the history; a re-added secret counts again from its new commit.
+ * In a linear history that is exactly the number of commits whose tree held it; on interleaved branches it
+ * counts the commits read in between. Memory: one entry per distinct finding, no lines kept.
+ *
+ * It is both the last filter of the pipeline (it sees findings in stream order) and the DiffObserver of the
+ * history source (it sees commits and deleted lines), so findings of a commit arrive before its successor's
+ * deletions.
+ */
+export class HistoryDedupe implements Filter, DiffObserver {
+  readonly name = 'history dedupe';
+  private seq = 0;
+  private readonly places = new Map<string, Place>();
+  private readonly openByFile = new Map<string, Set<Place>>();
+  /** deleted in the current commit, unless the same commit adds it again (a moved line) */
+  private pendingClose = new Set<Place>();
+
+  commit(_info: CommitInfo): void {
+    this.closePending();
+    this.seq++;
+  }
+
+  watches(file: string): boolean {
+    return this.openByFile.has(file);
+  }
+
+  deleted(file: string, text: string): void {
+    for (const place of this.openByFile.get(file) ?? []) if (text.includes(place.needle)) this.pendingClose.add(place);
+  }
+
+  keep(finding: Finding): boolean {
+    // The same key in two messages is two leaks, one per commit.
+    const key = finding.message ? `${finding.fingerprint}@${finding.commit?.sha}` : finding.fingerprint;
+    const place = this.places.get(key);
+    if (finding.message) {
+      if (place) return false;
+      this.places.set(key, { finding, needle: '', counted: 0, openedAt: null });
+      return true;
+    }
+    if (!place) {
+      const needle = finding.decoded ? finding.lineText.slice(finding.column - 1, finding.endColumn - 1) || finding.secret : finding.secret;
+      const created: Place = { finding, needle, counted: 0, openedAt: null };
+      this.places.set(key, created);
+      this.open(created);
+      return true;
+    }
+    this.pendingClose.delete(place);
+    if (place.openedAt === null) this.open(place);
+    return false;
+  }
+
+  /** Sets Finding.commits on every reported finding: call once the scan is over. */
+  finish(): void {
+    this.closePending();
+    for (const place of this.places.values()) {
+      if (place.finding.message) continue;
+      place.finding.commits = place.counted + (place.openedAt === null ? 0 : this.seq - place.openedAt + 1);
+    }
+  }
+
+  private open(place: Place): void {
+    place.openedAt = this.seq;
+    const file = place.finding.file;
+    const open = this.openByFile.get(file);
+    if (open) open.add(place);
+    else this.openByFile.set(file, new Set([place]));
+  }
+
+  private closePending(): void {
+    for (const place of this.pendingClose) {
+      place.counted += this.seq - place.openedAt!;
+      place.openedAt = null;
+      const open = this.openByFile.get(place.finding.file)!;
+      open.delete(place);
+      if (open.size === 0) this.openByFile.delete(place.finding.file);
+    }
+    this.pendingClose = new Set();
+  }
+}
