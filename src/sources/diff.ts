@@ -22,8 +22,24 @@ export const DIFF_ARGS = [
   '-M',
 ];
 
-/** `git -c` settings that would otherwise change how paths are printed. */
-export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
+const DIFF_CONFIG: Array<[string, string]> = [
+  ['core.quotePath', 'false'],
+  ['diff.noprefix', 'false'],
+  ['diff.mnemonicPrefix', 'false'],
+];
+
+/**
+ * The environment for git commands whose diff output parseDiff reads: settings that would otherwise change
+ * how paths are printed, passed as GIT_CONFIG_* so that git's messages still name the subcommand.
+ */
+export function diffEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_COUNT: String(DIFF_CONFIG.length) };
+  DIFF_CONFIG.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
 
 /**
  * The header git log prints before each commit's diff: two NULs (no diff or message line starts with one),

@@ -3,7 +3,7 @@ import { Detector } from '../detect/engine.js';
 import { gitStream } from '../git/stream.js';
 import { loadRuleSet } from '../rules/load.js';
 import { emptyStats, type Fragment, type ScanStats } from '../types.js';
-import { DIFF_ARGS, type DiffObserver, GIT_CONFIG_ARGS, LOG_FORMAT, diffFragments } from './diff.js';
+import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
 
 export interface HistoryOptions {
   cwd: string;
@@ -21,7 +21,7 @@ function logArgs(revisions: string[], options: string[]): string[] {
   const separator = revisions.indexOf('--');
   const revs = separator === -1 ? revisions : revisions.slice(0, separator);
   const paths = separator === -1 ? [] : revisions.slice(separator);
-  return [...GIT_CONFIG_ARGS, 'log', ...revs, '-p', ...DIFF_ARGS, LOG_FORMAT, ...options, ...paths];
+  return ['log', ...revs, '-p', ...DIFF_ARGS, LOG_FORMAT, ...options, ...paths];
 }
 
 /**
@@ -36,7 +36,7 @@ async function mergeResolutions(options: HistoryOptions): Promise<Map<string, Fr
   const detector = new Detector(loadRuleSet());
   const stats = emptyStats();
   const found = new Map<string, Fragment[]>();
-  const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd });
+  const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd, env: diffEnv() });
   for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true })) {
     if (fragment.message || detector.detect(fragment).length === 0) continue;
     const sha = fragment.commit!.sha;
@@ -59,7 +59,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const merges = mergeResolutions(options);
   // Read in step with the main stream, so its git runs on the other core; a failure surfaces at the first merge.
   merges.catch(() => {});
-  const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd });
+  const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd, env: diffEnv() });
   yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, inserts: async (sha) => (await merges).get(sha) ?? [] });
   await merges;
 }

@@ -3,7 +3,7 @@
 import { type BlobTarget, blobFragments } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { DIFF_ARGS, GIT_CONFIG_ARGS, diffFragments } from './diff.js';
+import { DIFF_ARGS, diffEnv, diffFragments } from './diff.js';
 
 export interface StagedOptions {
   cwd: string;
@@ -26,7 +26,7 @@ async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
   const targets: BlobTarget[] = [];
   // --raw -z: ":old new oldblob newblob status" NUL path NUL, one record at a time
   let header: string | null = null;
-  for await (const record of records(gitStream([...GIT_CONFIG_ARGS, ...CACHED, '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-filter=AMT'], { cwd }))) {
+  for await (const record of records(gitStream([...CACHED, '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-filter=AMT'], { cwd, env: diffEnv() }))) {
     if (header === null) {
       header = record;
       continue;
@@ -51,7 +51,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
   }
   const binaries: BlobTarget[] = [];
   const unmerged: string[] = [];
-  const diff = gitStream([...GIT_CONFIG_ARGS, ...CACHED, ...DIFF_ARGS], { cwd });
+  const diff = gitStream([...CACHED, ...DIFF_ARGS], { cwd, env: diffEnv() });
   yield* diffFragments(diff, {
     source: 'staged',
     contextLines,

@@ -1,0 +1,76 @@
+import { simpleGit } from 'simple-git';
+import { UsageError } from '../errors.js';
+import { gitStream } from '../git/stream.js';
+import type { Fragment, ScanStats } from '../types.js';
+import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
+import { historyFragments } from './history.js';
+
+const FETCH_ADVICE =
+  'fetch the history first: `fetch-depth: 0` in actions/checkout (GIT_DEPTH: 0 in GitLab), or `git fetch --deepen=N` until the base is reached, or `git fetch origin <base>`';
+
+/** The full id of a commit, or a UsageError that says how to fetch it when the clone lacks it. */
+async function commitId(cwd: string, ref: string, role: string): Promise<string> {
+  try {
+    return (await simpleGit(cwd).raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+  } catch {
+    throw new UsageError(`${role} ${ref} is not in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
+  }
+}
+
+/**
+ * The two ends of a range to scan: "BASE..HEAD" as given, "BASE...HEAD" or `base` alone from their merge
+ * base (what a pull request adds). Exit 2 with the fetch-depth fix when the clone lacks BASE or the merge
+ * base, the usual mistake of a shallow CI checkout.
+ */
+export async function resolveRange(cwd: string, spec: { range?: string; base?: string; head?: string }): Promise<{ base: string; head: string }> {
+  let baseRef = spec.base;
+  let headRef = spec.head ?? 'HEAD';
+  let mergeBase = spec.base !== undefined;
+  if (spec.range !== undefined) {
+    const match = /^(.*?)(\.\.\.?)(.*)$/.exec(spec.range);
+    if (!match || !match[1]) throw new UsageError(`${spec.range}: name a range as BASE..HEAD (or BASE...HEAD for the merge base)`);
+    if (spec.base !== undefined) throw new UsageError('give either a BASE..HEAD range or --base, not both');
+    [baseRef, headRef, mergeBase] = [match[1], match[3] || 'HEAD', match[2] === '...'];
+  }
+  if (baseRef === undefined) throw new UsageError('name the range: BASE..HEAD, or --base REF');
+  const head = await commitId(cwd, headRef, 'HEAD');
+  const base = await commitId(cwd, baseRef, 'BASE');
+  if (!mergeBase) return { base, head };
+  try {
+    return { base: (await simpleGit(cwd).raw(['merge-base', base, head])).trim(), head };
+  } catch {
+    throw new UsageError(`no merge base of ${baseRef} and ${headRef} in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
+  }
+}
+
+export interface RangeOptions {
+  cwd: string;
+  base: string;
+  head: string;
+  /** only the net diff base..head (and the messages), not each commit's own changes */
+  diffOnly: boolean;
+  stats: ScanStats;
+  contextLines: number;
+  observer?: DiffObserver;
+}
+
+/** Commit messages of the range, without diffs. */
+function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
+  const stream = gitStream(['log', '--reverse', LOG_FORMAT, `${options.base}..${options.head}`], { cwd: options.cwd, env: diffEnv() });
+  return diffFragments(stream, { source: 'range', contextLines: options.contextLines, stats: options.stats, log: true });
+}
+
+/**
+ * What a pull request adds: every commit of base..head (its added lines and message, as scan-history), or
+ * with diffOnly the lines of the net diff from base to head plus the messages.
+ */
+export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
+  const { cwd, base, head, stats, contextLines, observer } = options;
+  if (!options.diffOnly) {
+    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer });
+    return;
+  }
+  yield* messageFragments(options);
+  const diff = gitStream(['diff', ...DIFF_ARGS, base, head], { cwd, env: diffEnv() });
+  yield* diffFragments(diff, { source: 'range', contextLines, stats });
+}
