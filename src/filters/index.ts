@@ -1,14 +1,86 @@
+// The filters every scan applies, the pre-commit hook's included: keep this module's imports light (no
+// yargs, no simple-git). re2js loads only when a user regex exists (see linear-regex.ts).
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { UsageError, messageOf } from '../errors.js';
+import { ALLOWLIST_FILE, allowlistFilter, parseAllowlist } from './allowlist.js';
+import { baselineFilter, parseBaseline } from './baseline.js';
+import { readSecretsConfig } from './git-config.js';
+import { GITALLOWED_FILE, gitSecretsAllowedFilter, gitallowedPatterns } from './git-secrets-allowed.js';
+import { inlineAllowFilter } from './inline.js';
+import { LinearRegex } from './linear-regex.js';
 import type { Filter } from './types.js';
+
+/**
+ * The repository files whose content decides what a scan accepts. The CI gate reads them from the base
+ * commit, and tells a reviewer when a change edits one. (A --baseline file is one too, when inside the
+ * repository; its name is the caller's.)
+ */
+export const ALLOW_FILES = [ALLOWLIST_FILE, GITALLOWED_FILE] as const;
 
 export interface FilterContext {
   cwd: string;
   /** top of the work tree, or null outside a repository */
   root: string | null;
-  /** --baseline FILE */
+  /** --baseline FILE, relative to cwd */
   baseline?: string;
+  /**
+   * Reads a repository file by its path from the top of the repository ('.keyguardallow'), or null when there
+   * is none. Default: the work tree under `root` (or `cwd` outside a repository). The CI gate passes one that
+   * reads the base commit (`git show BASE:path`), so a pull request cannot allow its own secret: the
+   * allowlist, .gitallowed and a baseline inside the repository all come from that commit. git config
+   * (secrets.allowed) is no repository file and is read as it is.
+   */
+  readRepoFile?: (relPath: string) => string | null;
 }
 
-/** The filters every scan applies, in order. */
-export async function loadFilters(_context: FilterContext): Promise<Filter[]> {
-  return [];
+/** Reads files below `base` (or at an absolute path) from disk; null when there is none. */
+function diskReader(base: string): (path: string) => string | null {
+  return (path) => {
+    try {
+      return readFileSync(resolve(base, path), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new UsageError(`${path}: cannot read (${messageOf(error)})`);
+    }
+  };
+}
+
+/**
+ * The baseline's fingerprints. Inside the repository it is read like the allowlist (from the base commit under
+ * the CI gate, where a baseline the change itself adds counts as empty); outside it, from disk.
+ */
+function baselineFingerprints(context: FilterContext, baseline: string): Set<string> {
+  const absolute = resolve(context.cwd, baseline);
+  const inRepo = context.root === null ? null : relative(context.root, absolute);
+  const repoPath = inRepo && !inRepo.startsWith('..') && !isAbsolute(inRepo) ? inRepo.split('\\').join('/') : null;
+  if (repoPath !== null && context.readRepoFile) {
+    const text = context.readRepoFile(repoPath);
+    return text === null ? new Set() : parseBaseline(text, baseline);
+  }
+  const text = diskReader(context.cwd)(baseline);
+  if (text === null) throw new UsageError(`--baseline ${baseline}: no such file (keyguard baseline create writes one)`);
+  return parseBaseline(text, baseline);
+}
+
+/** The filters every scan applies, cheapest first: inline allows, the allowlist, git-secrets' allowed patterns, the baseline. */
+export async function loadFilters(context: FilterContext): Promise<Filter[]> {
+  const read = context.readRepoFile ?? diskReader(context.root ?? context.cwd);
+  const filters: Filter[] = [inlineAllowFilter];
+
+  const allowlist = read(ALLOWLIST_FILE);
+  const entries = allowlist === null ? [] : parseAllowlist(allowlist, ALLOWLIST_FILE);
+  if (entries.length) filters.push(allowlistFilter(entries, ALLOWLIST_FILE));
+
+  const gitallowed = read(GITALLOWED_FILE);
+  const allowed = [
+    // A blank pattern would allow everything (git-secrets' grep -Ev '' drops every line): ignored.
+    ...readSecretsConfig(context.cwd)['secrets.allowed'].filter((pattern) => pattern.trim()).map((pattern) => new LinearRegex(pattern, 'git config secrets.allowed')),
+    ...(gitallowed === null ? [] : gitallowedPatterns(gitallowed)).map(({ pattern, line }) => new LinearRegex(pattern, `${GITALLOWED_FILE}:${line}`)),
+  ];
+  if (allowed.length) filters.push(gitSecretsAllowedFilter(allowed));
+
+  if (context.baseline !== undefined) filters.push(baselineFilter(baselineFingerprints(context, context.baseline), context.baseline));
+  return filters;
 }

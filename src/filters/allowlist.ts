@@ -1,0 +1,121 @@
+// The allowlist file, .keyguardallow at the top of the repository: one entry per line, read by people in
+// review, appended to by `keyguard allow`. Every entry accepts single findings by what they are (their
+// fingerprint, their secret, their file), never a whole line, so an allowed value cannot hide a secret beside it.
+import picomatch from 'picomatch';
+import { UsageError } from '../errors.js';
+import type { Finding } from '../types.js';
+import type { Filter } from './types.js';
+import { LinearRegex } from './linear-regex.js';
+
+export const ALLOWLIST_FILE = '.keyguardallow';
+
+export const ALLOW_KINDS = ['fingerprint', 'value', 'regex', 'path'] as const;
+export type AllowKind = (typeof ALLOW_KINDS)[number];
+
+/** What an entry says, as written: `KIND VALUE [path=GLOB] [rule=RULE-ID] [# reason]`. */
+export interface AllowSpec {
+  kind: AllowKind;
+  value: string;
+  /** only findings in files matching this glob (picomatch, repository-relative) */
+  path?: string;
+  /** only findings of this rule */
+  rule?: string;
+  reason?: string;
+}
+
+export interface AllowEntry extends AllowSpec {
+  /** 1-based line in the allowlist file */
+  line: number;
+  allows(finding: Finding): boolean;
+}
+
+/** The comment a new allowlist file starts with: the format, where people will look for it. */
+export const ALLOWLIST_HEADER = [
+  '# keyguard allowlist: findings keyguard accepts in this repository. One entry per line:',
+  '#   fingerprint <id>                one finding (keyguard prints its id; `keyguard allow <id>` adds it)',
+  '#   value <text> [path=GLOB]        this exact secret value (only in files matching GLOB)',
+  '#   regex <RE2 regex> [path=GLOB]   secret values the regex finds a match in (anchor with ^...$)',
+  '#   path <GLOB>                     every finding in files matching GLOB, e.g. test/fixtures/**',
+  '# Any entry but a fingerprint also takes rule=RULE-ID. A "#" after an entry starts its reason.',
+  '',
+].join('\n');
+
+const FINGERPRINT = /^[0-9a-f]{32}$/;
+const MODIFIERS = new Set(['path', 'rule']);
+
+/** Globs are repository-relative: a leading "/" or "./" says so again. */
+const globMatcher = (glob: string) => picomatch(glob.replace(/^\.?\//, ''), { dot: true });
+
+function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boolean {
+  const onPath = spec.path === undefined ? () => true : globMatcher(spec.path);
+  const ofRule = (finding: Finding) => spec.rule === undefined || finding.ruleId === spec.rule;
+  switch (spec.kind) {
+    case 'fingerprint':
+      return (finding) => finding.fingerprint === spec.value;
+    case 'value':
+      return (finding) => finding.secret === spec.value && ofRule(finding) && onPath(finding.file);
+    case 'regex': {
+      const regex = new LinearRegex(spec.value, where);
+      return (finding) => ofRule(finding) && onPath(finding.file) && regex.test(finding.secret);
+    }
+    case 'path': {
+      const inFile = globMatcher(spec.value);
+      return (finding) => ofRule(finding) && inFile(finding.file);
+    }
+  }
+}
+
+/** One line's entry, or null for a blank or comment line. Throws a UsageError naming file and line. */
+function parseLine(text: string, where: string): AllowSpec | null {
+  const fail = (why: string): never => {
+    throw new UsageError(`${where}: ${why}`);
+  };
+  const hash = text.search(/(?:^|[ \t])#/);
+  const body = hash === -1 ? text : text.slice(0, hash);
+  const reason = hash === -1 ? undefined : text.slice(hash).replace(/^[ \t]*#[ \t]*/, '').trim() || undefined;
+  const [kind, value, ...modifiers] = body.trim().split(/[ \t]+/).filter(Boolean);
+  if (kind === undefined) return null;
+  if (!(ALLOW_KINDS as readonly string[]).includes(kind)) fail(`unknown key "${kind}" (one of ${ALLOW_KINDS.join(', ')})`);
+  if (value === undefined) fail(`"${kind}" needs a value`);
+  const spec: AllowSpec = { kind: kind as AllowKind, value, reason };
+  if (spec.kind === 'fingerprint' && !FINGERPRINT.test(value)) fail(`"${value}" is not a fingerprint (32 hexadecimal digits, as keyguard prints them)`);
+  for (const modifier of modifiers) {
+    const equals = modifier.indexOf('=');
+    const name = equals === -1 ? modifier : modifier.slice(0, equals);
+    if (!MODIFIERS.has(name)) fail(`unknown key "${name}" (an entry takes path=GLOB and rule=RULE-ID; a reason starts with "#")`);
+    if (spec.kind === 'fingerprint') fail('a fingerprint names one finding already: it takes no path= or rule=');
+    if (spec.kind === 'path' && name === 'path') fail('a path entry takes no path=');
+    if (spec[name as 'path' | 'rule'] !== undefined) fail(`${name}= is given twice`);
+    const setting = modifier.slice(equals + 1);
+    if (equals === -1 || !setting) fail(`${name}= needs a value`);
+    spec[name as 'path' | 'rule'] = setting;
+  }
+  return spec;
+}
+
+/** Every entry of an allowlist file's text (LF or CRLF), validated: a bad entry is an error, never skipped. */
+export function parseAllowlist(text: string, file: string): AllowEntry[] {
+  const entries: AllowEntry[] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((lineText, index) => {
+      const where = `${file}:${index + 1}`;
+      const spec = parseLine(lineText, where);
+      if (spec) entries.push({ ...spec, line: index + 1, allows: compileEntry(spec, where) });
+    });
+  return entries;
+}
+
+/** How an entry is written: the inverse of parseLine. */
+export function formatAllowEntry(spec: AllowSpec): string {
+  const modifiers = [spec.path === undefined ? '' : ` path=${spec.path}`, spec.rule === undefined ? '' : ` rule=${spec.rule}`].join('');
+  return `${spec.kind} ${spec.value}${modifiers}${spec.reason ? `  # ${spec.reason}` : ''}`;
+}
+
+/** Two entries that accept the same findings, whatever their reasons say. */
+export const sameAllowance = (a: AllowSpec, b: AllowSpec) => a.kind === b.kind && a.value === b.value && a.path === b.path && a.rule === b.rule;
+
+export function allowlistFilter(entries: readonly AllowEntry[], file: string): Filter {
+  return { name: `allowlist ${file}`, keep: (finding) => !entries.some((entry) => entry.allows(finding)) };
+}
