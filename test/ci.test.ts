@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ciRange } from '../src/ci/range.js';
-import { Sandbox } from './helpers/repo.js';
+import { keyguard } from './helpers/cli.js';
+import { fakeKeyId } from './helpers/keys.js';
+import { Repo, Sandbox } from './helpers/repo.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -56,5 +58,52 @@ describe('ciRange: which commits a CI run gates', () => {
   it('lets --base win over the environment, and asks for it anywhere else', () => {
     expect(ciRange(github('push', { before: A, after: B }), { base: 'origin/main' })).toEqual({ base: 'origin/main', head: 'HEAD', origin: '--base origin/main' });
     expect(() => ciRange({})).toThrow(/neither GitHub Actions nor GitLab CI\): pass --base REF/);
+  });
+});
+
+describe('keyguard ci in a real repository', () => {
+  const prSecretId = fakeKeyId('ci-pr');
+  const messageKey = fakeKeyId('ci-message');
+  const mainKey = fakeKeyId('ci-main');
+  const oldKey = fakeKeyId('ci-old');
+  let origin: Repo;
+  let clone: Repo;
+  let base: string;
+  let first: string;
+  let head: string;
+
+  beforeAll(() => {
+    origin = sandbox.repo('origin');
+    origin.commit('old secret, before the pull request', { 'old.env': `AWS_ACCESS_KEY_ID=${oldKey}\n` });
+    base = origin.commit('base', { 'README.md': 'hello\n' });
+    origin.git('checkout', '-q', '-b', 'topic');
+    first = origin.commit('clean start', { 'app.js': 'console.log(1)\n' });
+    origin.commit('add config', { 'deploy/prod.env': `AWS_ACCESS_KEY_ID=${prSecretId}\n` });
+    origin.commit(`rotate to ${messageKey}`, { 'deploy/prod.env': 'AWS_ACCESS_KEY_ID=\n' });
+    head = origin.git('rev-parse', 'HEAD').trim();
+    origin.git('checkout', '-q', 'main');
+    // The base branch moves on after the branch point, with a secret of its own the gate must not blame on the PR.
+    origin.commit('main moves on', { 'main.env': `AWS_ACCESS_KEY_ID=${mainKey}\n` });
+    origin.git('clone', '-q', '--no-local', origin.dir, sandbox.path('clone'));
+    clone = new Repo(sandbox.path('clone'), sandbox.env);
+  });
+
+  const run = (repo: Repo, args: string[], env: NodeJS.ProcessEnv) => keyguard(['ci', ...args], { cwd: repo.dir, env: { ...sandbox.env, ...env } });
+
+  it('takes the pull request range from the event file: every commit and message of the PR, nothing else', () => {
+    const env = github('pull_request', { number: 1, pull_request: { number: 1, base: { sha: origin.git('rev-parse', 'main').trim(), ref: 'main' }, head: { sha: head } } }, { GITHUB_BASE_REF: 'main' });
+    const { code, stdout, stderr } = run(clone, ['--format', 'json'], env);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const findings = JSON.parse(stdout) as Array<Record<string, unknown>>;
+    expect(findings.map((f) => [f.file, f.match])).toEqual(expect.arrayContaining([['deploy/prod.env', expect.stringMatching(/^AKIA/)]]));
+    expect(findings.some((f) => f.message === true)).toBe(true);
+    expect(stdout).not.toContain(mainKey.slice(-4) + '"');
+    expect(findings.every((f) => f.file !== 'main.env' && f.file !== 'old.env')).toBe(true);
+  });
+
+  it('takes a push from before to after', () => {
+    const env = github('push', { before: base, after: first, ref: 'refs/heads/topic' });
+    expect(run(clone, [], env).code).toBe(0);
   });
 });

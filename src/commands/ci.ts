@@ -1,10 +1,57 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
+import { changedPolicyFiles, type GateMessage, gateMessages } from '../ci/gate.js';
+import { ciRange } from '../ci/range.js';
+import { CommittedFiles } from '../ci/repo-files.js';
 import { UsageError } from '../errors.js';
+import { loadFilters } from '../filters/index.js';
+import { workTreeRoot } from '../git/repo.js';
+import { collectFindings } from '../pipeline.js';
+import { workflowCommand } from '../report/github.js';
+import { rangeFragments, resolveRange } from '../sources/range.js';
+import { emptyStats } from '../types.js';
+import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
-export const ciCommand: CommandModule = {
+interface CiArgs extends ReportArgs {
+  base?: string;
+  head?: string;
+}
+
+export const ciCommand: CommandModule<object, CiArgs> = {
   command: 'ci',
   describe: 'Scan the commits of the current pull request or push, picking the range from the CI environment',
-  handler: () => {
-    throw new UsageError('ci is not built yet');
+  builder: (yargs) =>
+    withReportOptions(yargs as Argv<object>)
+      .option('base', { type: 'string', describe: 'compare with REF instead of the range the CI environment names' })
+      .option('head', { type: 'string', describe: 'the last commit to scan (default: the CI environment\'s, else HEAD)' })
+      .example('$0 ci --format sarif --output keyguard.sarif', 'GitHub Actions, for code scanning')
+      .example('$0 ci --format junit --output keyguard.xml', 'GitLab CI, for the test report')
+      .example('$0 ci --base origin/main', 'anywhere else') as unknown as Argv<CiArgs>,
+  handler: async (args) => {
+    process.exitCode = await runCi(args);
   },
 };
+
+/** Workflow commands under --format github, so they land on the run; one line on stderr otherwise. */
+function say(message: GateMessage, args: CiArgs): void {
+  if (args.format === 'github' && !args.output) process.stdout.write(`${workflowCommand(message.level, message.text)}\n`);
+  else process.stderr.write(`keyguard: ${message.level === 'error' ? 'error' : 'notice'}: ${message.text}\n`);
+}
+
+async function runCi(args: CiArgs): Promise<number> {
+  const cwd = process.cwd();
+  const root = workTreeRoot(cwd);
+  if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
+  const wanted = ciRange(process.env, args);
+  const { base, head } = await resolveRange(cwd, { base: wanted.base, head: wanted.head });
+  // The policy comes from the base commit: a change cannot approve its own secret.
+  const baseFiles = new CommittedFiles(cwd, base);
+  const headFiles = new CommittedFiles(cwd, head);
+  const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: baseFiles.read });
+  const headFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read });
+  const { detector, remediation } = createDetector();
+  const stats = emptyStats();
+  const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines });
+  const findings = await collectFindings(fragments, detector, filters);
+  for (const message of gateMessages(findings, headFilters, changedPolicyFiles(baseFiles, headFiles), base)) say(message, args);
+  return writeReport(findings, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);
+}
