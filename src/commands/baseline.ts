@@ -1,10 +1,60 @@
-import type { CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError, messageOf } from '../errors.js';
+import { DEFAULT_BASELINE_FILE, baselineDocument } from '../filters/baseline.js';
+import { loadFilters } from '../filters/index.js';
+import { workTreeRoot } from '../git/repo.js';
+import { collectFindings } from '../pipeline.js';
+import { fileFragments, listTargets } from '../sources/files.js';
+import { emptyStats } from '../types.js';
+import { createDetector } from './report-options.js';
 
-export const baselineCommand: CommandModule = {
+interface BaselineArgs {
+  action: string;
+  file?: string;
+  history: boolean;
+}
+
+/**
+ * Records every finding the repository has now (its files, and with --history every commit of every ref) that
+ * no allow accepts. A previous baseline is not applied: the new one replaces it.
+ */
+async function createBaseline(args: BaselineArgs): Promise<void> {
+  const cwd = process.cwd();
+  const root = workTreeRoot(cwd);
+  if (args.history && !root) throw new UsageError('--history needs a git repository');
+  const file = args.file ?? join(root ?? cwd, DEFAULT_BASELINE_FILE);
+  const { detector } = createDetector(cwd);
+  const stats = emptyStats();
+  const filters = await loadFilters({ cwd, root });
+  const findings = await collectFindings(fileFragments(listTargets([], { cwd, git: root !== null }), detector.contextLines, stats), detector, filters);
+  if (args.history) {
+    // Loaded here only: a work-tree baseline does not need the history source.
+    const { historyFragments } = await import('../sources/history.js');
+    const history = historyFragments({ cwd, revisions: ['--all'], stats, contextLines: detector.contextLines, source: 'history' });
+    findings.push(...(await collectFindings(history, detector, filters)));
+  }
+  const document = baselineDocument(findings);
+  try {
+    writeFileSync(file, document);
+  } catch (error) {
+    throw new UsageError(`${file}: cannot write (${messageOf(error)})`);
+  }
+  const recorded = new Set(findings.map((finding) => finding.fingerprint)).size;
+  const scanned = `${stats.files} files${args.history ? `, ${stats.commits} commits` : ''}`;
+  process.stdout.write(`keyguard: recorded ${recorded} finding${recorded === 1 ? '' : 's'} in ${relative(cwd, file) || file} (${scanned} scanned); pass --baseline with it to report only new ones\n`);
+}
+
+export const baselineCommand: CommandModule<object, BaselineArgs> = {
   command: 'baseline <action> [file]',
-  describe: 'Record current findings so later scans report only new ones',
-  handler: () => {
-    throw new UsageError('baseline <action> [file] is not built yet');
-  },
+  describe: 'Record current findings (fingerprints and masked previews only) so later scans report only new ones',
+  builder: (yargs) =>
+    (yargs as Argv<object>)
+      .positional('action', { type: 'string', choices: ['create'], demandOption: true, describe: 'create: write the baseline' })
+      .positional('file', { type: 'string', describe: `where to write it (default: ${DEFAULT_BASELINE_FILE} at the top of the repository)` })
+      .option('history', { type: 'boolean', default: false, describe: 'also record the findings in every commit of every ref' })
+      .example('$0 baseline create --history', 'adopt keyguard on a repository with a past')
+      .example('$0 scan --baseline .keyguard-baseline.json', 'then: report only what is new') as unknown as Argv<BaselineArgs>,
+  handler: createBaseline,
 };

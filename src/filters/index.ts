@@ -35,7 +35,7 @@ export interface FilterContext {
 }
 
 /** Reads files below `base` (or at an absolute path) from disk; null when there is none. */
-function diskReader(base: string): (path: string) => string | null {
+export function diskReader(base: string): (path: string) => string | null {
   return (path) => {
     try {
       return readFileSync(resolve(base, path), 'utf8');
