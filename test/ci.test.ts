@@ -107,3 +107,45 @@ describe('keyguard ci in a real repository', () => {
     expect(run(clone, [], env).code).toBe(0);
   });
 });
+
+describe('keyguard ci reads the policy from the base commit', () => {
+  const key = fakeKeyId('ci-self-allow');
+  let repo: Repo;
+  let base: string;
+
+  beforeAll(() => {
+    repo = sandbox.repo('policy');
+    base = repo.commit('base', { 'README.md': 'hello\n' });
+    repo.git('checkout', '-q', '-b', 'sneaky');
+    repo.commit('add config and allow it', { 'deploy/prod.env': `AWS_ACCESS_KEY_ID=${key}\n`, '.keyguardallow': 'path deploy/** # needed for the deploy\n' });
+  });
+
+  const gate = (args: string[], from = base) => keyguard(['ci', '--base', from, ...args], { cwd: repo.dir, env: sandbox.env });
+
+  it('fails a change that allowlists its own secret, saying the entry has to land first', () => {
+    const { code, stdout, stderr } = gate(['--format', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'deploy/prod.env', ruleId: 'aws-access-key-id' })]);
+    expect(stderr).toMatch(/keyguard: notice: this change edits \.keyguardallow; the gate reads it from the base commit/);
+    expect(stderr).toMatch(/keyguard: error: deploy\/prod\.env:1: the allowlist .* is added by the same change .* has to land first through review/);
+    expect(stderr).not.toContain(key);
+  });
+
+  it('says so as workflow commands under --format github', () => {
+    const { code, stdout } = gate(['--format', 'github']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^::notice::this change edits \.keyguardallow/m);
+    expect(stdout).toMatch(/^::error::deploy\/prod\.env:1: .*has to land first through review/m);
+    expect(stdout).toMatch(/^::error file=deploy\/prod\.env,line=1,/m);
+  });
+
+  it('passes once the allow entry is on the base commit', () => {
+    repo.git('checkout', '-q', 'main');
+    const reviewed = repo.commit('allow deploy config after review', { '.keyguardallow': 'path deploy/** # needed for the deploy\n' });
+    repo.git('checkout', '-q', '-b', 'honest');
+    repo.commit('add config', { 'deploy/prod.env': `AWS_ACCESS_KEY_ID=${key}\n` });
+    const { code, stderr } = gate([], reviewed);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
