@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ciRange } from '../src/ci/range.js';
 import { keyguard } from './helpers/cli.js';
@@ -98,8 +98,19 @@ describe('keyguard ci in a real repository', () => {
     const findings = JSON.parse(stdout) as Array<Record<string, unknown>>;
     expect(findings.map((f) => [f.file, f.match])).toEqual(expect.arrayContaining([['deploy/prod.env', expect.stringMatching(/^AKIA/)]]));
     expect(findings.some((f) => f.message === true)).toBe(true);
-    expect(stdout).not.toContain(mainKey.slice(-4) + '"');
     expect(findings.every((f) => f.file !== 'main.env' && f.file !== 'old.env')).toBe(true);
+  });
+
+  it('runs the GitLab recipe\'s command on a merge request: JUnit report written, job failed', () => {
+    const recipe = readFileSync(new URL('../examples/gitlab-ci.yml', import.meta.url), 'utf8');
+    const args = /- npx keyguard (.+)/.exec(recipe)![1].split(' ');
+    const env = { CI: 'true', GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_COMMIT_SHA: head, CI_MERGE_REQUEST_IID: '4' };
+    const { code } = keyguard(args, { cwd: clone.dir, env: { ...sandbox.env, ...env } });
+    expect(code).toBe(1);
+    const report = readFileSync(sandbox.path('clone', 'keyguard-junit.xml'), 'utf8');
+    expect(report).toMatch(/<testsuite name="keyguard: GitLab merge request !4 /);
+    expect(report).toContain('deploy/prod.env');
+    expect(report).not.toContain(prSecretId);
   });
 
   it('takes a push from before to after', () => {
@@ -147,5 +158,19 @@ describe('keyguard ci reads the policy from the base commit', () => {
     const { code, stderr } = gate([], reviewed);
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('keyguard ci in a shallow clone', () => {
+  it('exits 2 with the fetch-depth fix when the base is missing', () => {
+    const origin = sandbox.repo('deep');
+    const base = origin.commit('one', { 'a.txt': '1\n' });
+    origin.commit('two', { 'a.txt': '2\n' });
+    origin.git('clone', '-q', '--depth', '1', `file://${origin.dir}`, sandbox.path('shallow'));
+    const env = github('push', { before: base, after: origin.git('rev-parse', 'HEAD').trim(), ref: 'refs/heads/main' });
+    const { code, stdout, stderr } = keyguard(['ci'], { cwd: sandbox.path('shallow'), env: { ...sandbox.env, ...env } });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^keyguard: .*fetch-depth: 0.*git fetch --deepen/);
   });
 });
