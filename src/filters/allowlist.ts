@@ -53,7 +53,8 @@ function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boo
     case 'fingerprint':
       return (finding) => finding.fingerprint === spec.value;
     case 'value':
-      return (finding) => finding.secret === spec.value && ofRule(finding) && onPath(finding.file);
+      // The allowlist names the value itself: that mention is accepted too, whatever path= says.
+      return (finding) => finding.secret === spec.value && ofRule(finding) && (onPath(finding.file) || finding.file === ALLOWLIST_FILE);
     case 'regex': {
       const regex = new LinearRegex(spec.value, where);
       return (finding) => ofRule(finding) && onPath(finding.file) && regex.test(finding.secret);

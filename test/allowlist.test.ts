@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LinearRegex } from '../src/filters/linear-regex.js';
+import { fakeKeyId } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const real = fakeKeyId('allowlist-real');
+const allowedValue = fakeKeyId('allowlist-allowed');
+let sandbox: Sandbox;
+
+beforeAll(() => {
+  sandbox = new Sandbox();
+});
+afterAll(() => sandbox.cleanup());
+
+/** A repository with a key in a fixture, one in the code, and a line holding an allowed value beside a real key. */
+function repoWith(name: string, allowlist: string): Repo {
+  const repo = sandbox.repo(name);
+  repo.write('.keyguardallow', allowlist);
+  repo.write('test/fixtures/keys.txt', `key = ${fakeKeyId('fixture')}\n`);
+  repo.write('src/app/config.txt', `key = ${real}\n`);
+  repo.write('src/app/both.txt', `keys: ${allowedValue} ${real}\n`);
+  return repo;
+}
+
+const located = (findings: Array<Record<string, unknown>>) => findings.map((f) => `${f.file}:${f.line}:${f.column}`).sort();
+
+describe('.keyguardallow entries', () => {
+  it('an allowed value on the same line as a real key hides the value only', () => {
+    const repo = repoWith('value', `value ${allowedValue}  # documented example\npath test/fixtures/**\n`);
+    const { code, findings } = repo.keyguardJson(['scan']);
+    expect(code).toBe(1);
+    expect(located(findings)).toEqual(['src/app/both.txt:1:28', 'src/app/config.txt:1:7']);
+  });
+
+  it('path globs are repository-relative, so they hold from a subdirectory', () => {
+    const repo = repoWith('subdir', 'path test/fixtures/**\npath src/app/both.txt\n');
+    const { findings } = repo.keyguardJson(['scan'], { cwd: `${repo.dir}/src/app` });
+    expect(located(findings)).toEqual(['src/app/config.txt:1:7']);
+    const inside = repo.keyguardJson(['scan', '.'], { cwd: `${repo.dir}/test` });
+    expect(inside).toMatchObject({ code: 0, findings: [] });
+  });
+
+  it('a fingerprint allows that one finding, and regex and rule= narrow what they accept', () => {
+    const repo = repoWith('fingerprint', 'path test/fixtures/**\n');
+    const [both] = repo.keyguardJson(['scan', 'src/app/both.txt']).findings.filter((f) => f.column === 7);
+    repo.write('.keyguardallow', `path test/fixtures/**\nfingerprint ${both.fingerprint}\nregex ^${real.slice(0, 10)} rule=aws-account-id\n`);
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:28', 'src/app/config.txt:1:7']);
+    repo.write('.keyguardallow', `path test/fixtures/**\nregex ^${real.slice(0, 10)}[A-Z2-7]+$ rule=aws-access-key-id path=src/**\n`);
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:7']);
+  });
+
+  it('reads CRLF files and comments', () => {
+    const repo = repoWith('crlf', '# fixtures\r\n\r\npath test/fixtures/**   # generated\r\nvalue ' + real + '\r\n');
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:7']);
+  });
+
+  it.each([
+    ['allow test/**', /\.keyguardallow:2: unknown key "allow"/],
+    ['path docs/** reason=x', /\.keyguardallow:2: unknown key "reason"/],
+    ['regex (unclosed', /\.keyguardallow:2: invalid regex "\(unclosed"/],
+    ['regex (?<=AKIA)X', /\.keyguardallow:2: invalid regex .*RE2 syntax/],
+    ['fingerprint abc', /\.keyguardallow:2: "abc" is not a fingerprint/],
+    ['value', /\.keyguardallow:2: "value" needs a value/],
+  ])('refuses a bad entry (%s) with file and line, exit 2', (entry, message) => {
+    const repo = repoWith(`bad-${entry.replace(/\W/g, '')}`, `# ok\n${entry}\n`);
+    const result = repo.keyguard(['scan']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a catastrophic regex cannot hang the scan: user regexes run in RE2', () => {
+    const pathological = new LinearRegex('^(a+)+$', 'test');
+    const started = performance.now();
+    expect(pathological.test(`${'a'.repeat(100_000)}!`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+
+    const repo = repoWith('redos', 'regex ^(a|aa|[A-Z0-9]+)*$\nregex (A+)+B\n');
+    repo.write('long.txt', `key = ${'A'.repeat(5000)}${fakeKeyId('long')}\n`);
+    const result = repo.keyguard(['scan']);
+    expect(result.code).toBe(0); // the first regex matches every key: all allowed, and quickly
+  }, 20_000);
+});
+
+describe('keyguard allow', () => {
+  it('appends a fingerprint entry with its reason, once', () => {
+    const repo = repoWith('allow-cmd', '');
+    const [finding] = repo.keyguardJson(['scan', 'src/app/config.txt']).findings;
+    const first = repo.keyguard(['allow', String(finding.fingerprint), '--reason', 'rotated\nlong ago']);
+    expect(first).toMatchObject({ code: 0 });
+    expect(repo.keyguard(['allow', String(finding.fingerprint)]).stdout).toContain('already allowed by .keyguardallow:1');
+    expect(readFileSync(`${repo.dir}/.keyguardallow`, 'utf8')).toBe(`fingerprint ${finding.fingerprint}  # rotated long ago\n`);
+    expect(repo.keyguardJson(['scan', 'src/app/config.txt'])).toMatchObject({ code: 0, findings: [] });
+  });
+
+  it('writes a new file with the format explained, from a subdirectory, at the top of the repository', () => {
+    const repo = sandbox.repo('allow-new');
+    repo.write('docs/guide.md', `key = ${real}\n`).write('src/x.txt', `key = ${real}\n`);
+    expect(repo.keyguard(['allow', real, '--path', 'docs/**'], { cwd: `${repo.dir}/docs` }).code).toBe(0);
+    const text = readFileSync(`${repo.dir}/.keyguardallow`, 'utf8');
+    expect(text).toMatch(/^# keyguard allowlist/);
+    expect(text.endsWith(`\nvalue ${real} path=docs/**\n`)).toBe(true);
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/x.txt:1:7']);
+  });
+
+  it('keeps CRLF line ends and a missing last newline', () => {
+    const repo = repoWith('allow-crlf', 'path test/fixtures/**\r\npath docs/**');
+    repo.keyguard(['allow', real]);
+    expect(readFileSync(`${repo.dir}/.keyguardallow`, 'utf8')).toBe(`path test/fixtures/**\r\npath docs/**\r\nvalue ${real}\r\n`);
+  });
+
+  it('refuses what the file cannot hold', () => {
+    const repo = repoWith('allow-bad', '');
+    expect(repo.keyguard(['allow', 'a b']).stderr).toMatch(/blanks/);
+    expect(repo.keyguard(['allow', '0123456789abcdef0123456789abcdef', '--path', 'x/**'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--path goes with a value/) });
+  });
+});
