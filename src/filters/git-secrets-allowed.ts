@@ -24,13 +24,20 @@ export function gitallowedPatterns(text: string): Array<{ pattern: string; line:
  * rest of the line) or the whole file name (`^docs/setup\.md`, or a bare `docs/setup.md`, accepts that file).
  * A match on other text of the line, another key or a comment, accepts nothing.
  */
+/** Where the secret stands in its line, as [start, end). */
+function secretSpan(finding: Finding): [number, number] {
+  const at = finding.column - 1;
+  // A decoded secret is not on the line as such: its span is the encoded token the finding points at.
+  if (finding.decoded || finding.lineText.startsWith(finding.secret, at)) return [at, finding.endColumn - 1];
+  // A very long line comes in pieces whose columns count from the line's start: find the secret in this piece.
+  const found = finding.lineText.indexOf(finding.secret);
+  return found === -1 ? [at, finding.endColumn - 1] : [found, found + finding.secret.length];
+}
+
 function allowsFinding(pattern: LinearRegex, finding: Finding): boolean {
   if (pattern.test(finding.secret)) return true;
   const prefix = `${finding.file}:${finding.line}:`;
-  const at = finding.lineText.indexOf(finding.secret);
-  // A decoded secret is not on the line as such: its span is the encoded token the finding points at.
-  const start = prefix.length + (at === -1 ? finding.column - 1 : at);
-  const end = at === -1 ? prefix.length + finding.endColumn - 1 : start + finding.secret.length;
+  const [start, end] = secretSpan(finding).map((offset) => prefix.length + offset);
   for (const match of pattern.matches(prefix + finding.lineText)) {
     const matchEnd = match.index + match[0].length;
     if ((match.index <= start && matchEnd >= end) || (match.index === 0 && matchEnd >= finding.file.length)) return true;
