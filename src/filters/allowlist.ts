@@ -9,8 +9,8 @@ import { LinearRegex } from './linear-regex.js';
 
 export const ALLOWLIST_FILE = '.keyguardallow';
 
-export const ALLOW_KINDS = ['fingerprint', 'value', 'regex', 'path'] as const;
-export type AllowKind = (typeof ALLOW_KINDS)[number];
+const ALLOW_KINDS = ['fingerprint', 'value', 'regex', 'path'] as const;
+type AllowKind = (typeof ALLOW_KINDS)[number];
 
 /** What an entry says, as written: `KIND VALUE [path=GLOB] [rule=RULE-ID] [# reason]`. */
 export interface AllowSpec {

@@ -36,10 +36,6 @@ export class LinearRegex {
     }
   }
 
-  get groupCount(): number {
-    return this.compiled.groupCount();
-  }
-
   test(text: string): boolean {
     return this.compiled.matcher(text).find();
   }
