@@ -128,6 +128,19 @@ describe('encoded secrets', () => {
     ]);
   });
 
+  it('finds an encoded key with no keyword near it by how its value begins', () => {
+    const text = `${'filler\n'.repeat(10)}value: ${Buffer.from(id).toString('base64')}\n${Buffer.from(secret).toString('base64')}`;
+    expect(detect(text).map((f) => [f.ruleId, f.line, f.decoded])).toEqual([
+      ['aws-access-key-id', 11, 'base64'],
+      ['aws-secret-access-key', 12, 'base64'],
+    ]);
+  });
+
+  it('does not decode base64 far from any keyword', () => {
+    const noise = Buffer.from(`plain words ${secret}`).toString('base64');
+    expect(detect(`${'filler\n'.repeat(10)}blob: ${noise}`)).toEqual([]);
+  });
+
   it('finds URL-encoded secrets', () => {
     const withSlash = `${secret.slice(0, 10)}/${secret.slice(11)}`;
     const url = `https://example.com/?aws_secret_access_key=${encodeURIComponent(withSlash)}`;

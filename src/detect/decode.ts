@@ -23,15 +23,18 @@ const URL_ESCAPE = /%(?:2[BbFf]|3[Dd])/g;
 const URL_CHAR = /[A-Za-z0-9%+/=._~-]/;
 const PRINTABLE = /^[\x20-\x7e\t\r\n]+$/;
 
-/** Runs of base64 characters (plus padding) standing alone; a loop, as a regex here costs twice as much. */
-function* base64Tokens(text: string): Generator<EncodedToken> {
-  for (let i = 0; i < text.length; ) {
+/**
+ * Runs of base64 characters (plus padding) standing alone in text[from, to) that decode to printable text;
+ * a loop, as a regex here costs twice as much.
+ */
+export function* base64Tokens(text: string, from = 0, to = text.length): Generator<EncodedToken> {
+  for (let i = from; i < to; ) {
     if (!isBase64(text.charCodeAt(i))) {
       i++;
       continue;
     }
     const start = i;
-    while (i < text.length && isBase64(text.charCodeAt(i))) i++;
+    while (i < to && isBase64(text.charCodeAt(i))) i++;
     let end = i;
     while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
     const length = end - start;
@@ -42,7 +45,8 @@ function* base64Tokens(text: string): Generator<EncodedToken> {
   }
 }
 
-function* urlTokens(text: string): Generator<EncodedToken> {
+/** URL-encoded runs of text holding an escaped '/', '+' or '='. */
+export function* urlTokens(text: string): Generator<EncodedToken> {
   if (!text.includes('%')) return;
   let after = 0; // end of the last token: escapes inside it were decoded with it
   for (const match of text.matchAll(URL_ESCAPE)) {
@@ -62,8 +66,11 @@ function* urlTokens(text: string): Generator<EncodedToken> {
   }
 }
 
-/** Every encoded token of a line that decodes to printable text. */
-export function* encodedTokens(line: string): Generator<EncodedToken> {
-  yield* base64Tokens(line);
-  yield* urlTokens(line);
+/**
+ * How each keyword begins once base64-encoded (as written and upper-cased), for finding encoded values that
+ * start with one: `AKIA` → `QUtJQ`. Only the characters fixed by the keyword's own bytes are kept.
+ */
+export function encodedPrefixes(keywords: readonly string[]): string[] {
+  const forms = new Set(keywords.flatMap((k) => [k, k.toUpperCase()]));
+  return [...forms].map((k) => Buffer.from(k).toString('base64').slice(0, Math.floor((k.length * 4) / 3))).filter((p) => p.length >= 4);
 }

@@ -1,6 +1,6 @@
 import type { Rule, RuleSet } from '../rules/types.js';
 import type { Finding, Fragment } from '../types.js';
-import { encodedTokens } from './decode.js';
+import { base64Tokens, encodedPrefixes, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from './fingerprint.js';
 import { LineIndex } from './lines.js';
@@ -23,6 +23,19 @@ interface Candidate {
 
 const normalizeLine = (line: string) => line.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+/** A set of line indexes as [from, to) offset ranges of consecutive lines. */
+function lineRanges(wanted: Set<number>, lines: LineIndex): Array<[number, number]> {
+  const sorted = [...wanted].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    ranges.push([lines.start(sorted[i]), lines.end(sorted[j])]);
+    i = j + 1;
+  }
+  return ranges;
+}
+
 /**
  * Turns fragments into findings with the rules of a RuleSet. Stateless between fragments, so one Detector
  * serves every source and every file.
@@ -32,19 +45,27 @@ export class Detector {
   private readonly allowed: RegExp[];
   /** every rule's keywords in one case-insensitive alternation, longest first; null when no rule has any */
   private readonly keywordRegex: RegExp | null;
+  /** how the keywords begin base64-encoded; null when base64 values are decoded everywhere */
+  private readonly encodedKeywordRegex: RegExp | null;
+  /** the widest pairing window of any rule: how many lines of context a source should keep around a seam */
+  readonly contextLines: number;
 
   constructor(ruleSet: RuleSet) {
     // A rule that pairs with others runs after them, so their candidates are there to pair with.
     this.rules = [...ruleSet.rules].sort((a, b) => Number(Boolean(a.context?.pairWith.size)) - Number(Boolean(b.context?.pairWith.size)));
     this.allowed = ruleSet.allowed;
+    this.contextLines = Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
     const keywords = [...new Set(this.rules.flatMap((rule) => rule.keywords))].sort((a, b) => b.length - a.length);
-    this.keywordRegex = keywords.length ? new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi') : null;
+    const alternation = (words: string[]) => words.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    this.keywordRegex = keywords.length ? new RegExp(alternation(keywords), 'gi') : null;
+    // A rule without keywords may match anywhere, so its decoded matches may stand anywhere too.
+    const everywhere = this.rules.some((rule) => rule.keywords.length === 0);
+    // Values that begin with an encoded keyword of a rule that needs no context (an encoded `AKIA…`) can be
+    // findings on their own; a context rule's encoded match needs a keyword line or such a pair near it.
+    const anchorKeywords = this.rules.filter((rule) => !rule.context).flatMap((rule) => rule.keywords);
+    this.encodedKeywordRegex = everywhere ? null : new RegExp(alternation(encodedPrefixes(anchorKeywords)) || '(?!)', 'g');
   }
 
-  /** The widest pairing window of any rule: how many lines of context a source should keep around a seam. */
-  get contextLines(): number {
-    return Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
-  }
 
   detect(fragment: Fragment): Finding[] {
     const { text } = fragment;
@@ -62,7 +83,7 @@ export class Detector {
         }
       }
     }
-    this.collectDecoded(text, lines, candidates);
+    this.collectDecoded(text, lines, keywordLines, candidates);
     if (candidates.length === 0) return [];
     candidates.sort((a, b) => a.start - b.start);
 
@@ -114,15 +135,7 @@ export class Detector {
         for (let line = Math.max(0, c.line - window); line <= last; line++) wanted.add(line);
       }
     }
-    const sorted = [...wanted].sort((a, b) => a - b);
-    const ranges: Array<[number, number]> = [];
-    for (let i = 0; i < sorted.length; ) {
-      let j = i;
-      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-      ranges.push([lines.start(sorted[i]), lines.end(sorted[j])]);
-      i = j + 1;
-    }
-    return ranges;
+    return lineRanges(wanted, lines);
   }
 
   private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
@@ -130,9 +143,30 @@ export class Detector {
     return { rule, start, end, secret, line, context, decoded, allowedValue };
   }
 
+  /**
+   * Where base64 values are decoded: lines within the pairing window of a keyword line or of a value that
+   * begins with an encoded keyword of a context-free rule (a Kubernetes Secret's `QUtJQ…` is `AKIA…`). Decoding every
+   * token of every line was the costliest step of a scan, and a decoded secret with no keyword near it and no
+   * key at its start could not be reported anyway, but by a rule without keywords (then: everywhere).
+   */
+  private decodeRanges(text: string, lines: LineIndex, keywordLines: Map<string, number[]>): Array<[number, number]> {
+    if (!this.encodedKeywordRegex) return [[0, text.length]];
+    const wanted = new Set<number>();
+    const last = lines.count - 1;
+    const near = (line: number) => {
+      for (let l = Math.max(0, line - this.contextLines); l <= Math.min(last, line + this.contextLines); l++) wanted.add(l);
+    };
+    for (const list of keywordLines.values()) list.forEach(near);
+    // An encoded key is a pair for an encoded secret beside it: decode around it too.
+    for (const match of text.matchAll(this.encodedKeywordRegex)) near(lines.lineOf(match.index));
+    return lineRanges(wanted, lines);
+  }
+
   /** Runs every rule over each encoded token's line with the token decoded; reports at the encoded span. */
-  private collectDecoded(text: string, lines: LineIndex, candidates: Candidate[]): void {
-    for (const token of encodedTokens(text)) {
+  private collectDecoded(text: string, lines: LineIndex, keywordLines: Map<string, number[]>, candidates: Candidate[]): void {
+    const tokens = this.decodeRanges(text, lines, keywordLines).flatMap(([from, to]) => [...base64Tokens(text, from, to)]);
+    tokens.push(...urlTokens(text));
+    for (const token of tokens) {
       const line = lines.lineOf(token.start);
       const lineStart = lines.start(line);
       const before = text.slice(lineStart, token.start);
