@@ -150,6 +150,16 @@ describe('keyguard ci reads the policy from the base commit', () => {
     expect(stdout).toMatch(/^::error file=deploy\/prod\.env,line=1,/m);
   });
 
+  it('fails a change that allows its own secret with an inline comment', () => {
+    repo.git('checkout', '-q', '-b', 'inline', base);
+    repo.commit('add config with an inline allow', { 'deploy/inline.env': `AWS_ACCESS_KEY_ID=${fakeKeyId('inline')} # keyguard:allow trust me\n` });
+    const { code, stdout, stderr } = gate(['--format', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'deploy/inline.env' })]);
+    expect(stderr).toMatch(/keyguard: error: deploy\/inline\.env:1: the inline allow comment .* is added by the same change .* has to land first through review/);
+    repo.git('checkout', '-q', 'sneaky');
+  });
+
   it('passes once the allow entry is on the base commit', () => {
     repo.git('checkout', '-q', 'main');
     const reviewed = repo.commit('allow deploy config after review', { '.keyguardallow': 'path deploy/** # needed for the deploy\n' });

@@ -46,7 +46,7 @@ async function runCi(args: CiArgs): Promise<number> {
   // The policy comes from the base commit: a change cannot approve its own secret.
   const baseFiles = new CommittedFiles(cwd, base);
   const headFiles = new CommittedFiles(cwd, head);
-  const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: baseFiles.read });
+  const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: baseFiles.read, inlineAllows: false });
   const headFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read });
   const { detector, remediation } = createDetector();
   const stats = emptyStats();

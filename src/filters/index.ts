@@ -32,6 +32,11 @@ export interface FilterContext {
    * (secrets.allowed) is no repository file and is read as it is.
    */
   readRepoFile?: (relPath: string) => string | null;
+  /**
+   * Honour inline allow comments (default true). The CI gate turns them off: it scans only lines the change
+   * adds, so an inline allow there is the change approving its own secret.
+   */
+  inlineAllows?: boolean;
 }
 
 /** Reads files below `base` (or at an absolute path) from disk; null when there is none. */
@@ -67,7 +72,7 @@ function baselineFingerprints(context: FilterContext, baseline: string): Set<str
 /** The filters every scan applies, cheapest first: inline allows, the allowlist, git-secrets' allowed patterns, the baseline. */
 export async function loadFilters(context: FilterContext): Promise<Filter[]> {
   const read = context.readRepoFile ?? diskReader(context.root ?? context.cwd);
-  const filters: Filter[] = [inlineAllowFilter];
+  const filters: Filter[] = context.inlineAllows === false ? [] : [inlineAllowFilter];
 
   const allowlist = read(ALLOWLIST_FILE);
   const entries = allowlist === null ? [] : parseAllowlist(allowlist, ALLOWLIST_FILE);
