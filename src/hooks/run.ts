@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDetector } from '../commands/report-options.js';
 import { UsageError, messageOf } from '../errors.js';
+import { ALLOWLIST_FILE } from '../filters/allowlist.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
@@ -120,7 +121,7 @@ function advice(findings: readonly Finding[], blocked: string[]): string {
   const fingerprints = [...new Set(findings.map((finding) => finding.fingerprint))];
   return [
     ...blocked,
-    '  3. Not a secret? Allow it precisely, then commit the allowlist:',
+    `  3. Not a secret? Allow it precisely (this appends to ${ALLOWLIST_FILE} at the top of the repository; commit that file):`,
     ...fingerprints.map((fingerprint) => `       keyguard allow ${fingerprint}`),
     '     or end its line with a `keyguard:allow` comment.',
     '',
