@@ -104,12 +104,12 @@ describe('session tokens, account IDs, Bedrock keys', () => {
   });
 
   it('finds account IDs by keyword, not documented ones', () => {
-    expect(detect('AWS_ACCOUNT_ID=690218263670')[0]).toMatchObject({ ruleId: 'aws-account-id', severity: 'low', secret: '690218263670' }); // keyguard:allow made-up account ID
-    expect(ruleHits('  allowed_account_ids = ["527638555006"]')).toEqual(['aws-account-id@1']); // keyguard:allow made-up account ID
-    expect(ruleHits('AWS_ACCOUNT_ID: "7145-9910-1350"')).toEqual(['aws-account-id@1']); // keyguard:allow made-up account ID
-    expect(ruleHits('    "Account": "690218263670",')).toEqual(['aws-account-id@1']); // aws sts get-caller-identity // keyguard:allow made-up account ID
+    expect(detect('AWS_ACCOUNT_ID=690218263670')[0]).toMatchObject({ ruleId: 'aws-account-id', severity: 'low', secret: '690218263670' });
+    expect(ruleHits('  allowed_account_ids = ["527638555006"]')).toEqual(['aws-account-id@1']);
+    expect(ruleHits('AWS_ACCOUNT_ID: "7145-9910-1350"')).toEqual(['aws-account-id@1']);
+    expect(ruleHits('    "Account": "690218263670",')).toEqual(['aws-account-id@1']); // aws sts get-caller-identity
     expect(ruleHits('aws_account_id = "123456789012"\nAWS_ACCOUNT_ID=111122223333')).toEqual([]);
-    expect(ruleHits('order_id = 690218263670')).toEqual([]); // keyguard:allow made-up account ID
+    expect(ruleHits('order_id = 690218263670')).toEqual([]);
   });
 
   it('finds Bedrock API keys', () => {
