@@ -141,6 +141,11 @@ describe('encoded secrets', () => {
     expect(detect(`${'filler\n'.repeat(10)}blob: ${noise}`)).toEqual([]);
   });
 
+  it('reports a key once when it stands unencoded inside an encoded URL', () => {
+    const url = `https://bucket.s3.amazonaws.com/k?X-Amz-Credential=${id}%2F20240101%2Fus-east-1%2Fs3%2Faws4_request`;
+    expect(detect(url).map((f) => [f.ruleId, f.decoded])).toEqual([['aws-access-key-id', undefined]]);
+  });
+
   it('finds URL-encoded secrets', () => {
     const withSlash = `${secret.slice(0, 10)}/${secret.slice(11)}`;
     const url = `https://example.com/?aws_secret_access_key=${encodeURIComponent(withSlash)}`;

@@ -172,11 +172,14 @@ export class Detector {
       const before = text.slice(lineStart, token.start);
       const virtual = before + token.decoded + text.slice(token.end, lines.end(line));
       const decodedEnd = before.length + token.decoded.length;
+      const raw = text.slice(token.start, token.end);
       for (const rule of this.rules) {
         for (const match of virtual.matchAll(rule.regex)) {
           const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
           if (end <= before.length || start >= decodedEnd) continue; // outside the decoded part: the plain pass saw it
-          candidates.push(this.candidate(rule, token.start, token.end, virtual.slice(start, end), line, virtual, token.encoding));
+          const secret = virtual.slice(start, end);
+          if (raw.includes(secret)) continue; // it stands unencoded in the token too: the plain pass saw it
+          candidates.push(this.candidate(rule, token.start, token.end, secret, line, virtual, token.encoding));
         }
       }
     }
