@@ -1,7 +1,6 @@
-import { StringDecoder } from 'node:string_decoder';
-import { StreamReader } from '../git/reader.js';
+import { TextReader } from '../git/reader.js';
 import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
-import { chunkText } from './chunker.js';
+import { chunkText, type FragmentBase } from './chunker.js';
 
 /**
  * Options that make `git diff` and `git log -p` print the one shape parseDiff reads, whatever the user's
@@ -56,6 +55,7 @@ export interface DiffObserver {
   commit(info: CommitInfo): void;
   /** true when the deleted lines of `file` matter */
   watches(file: string): boolean;
+  /** `text`: deleted lines of `file`, several joined by '\n' (a hunk's block), or a piece of a very long one */
   deleted(file: string, text: string): void;
 }
 
@@ -84,8 +84,12 @@ const RUN_SIZE = 256 * 1024;
 interface AddedRun {
   parts: string[];
   size: number;
+  /** the new-file line the run starts at */
+  first: number;
   /** the new-file line the text so far ends before */
   next: number;
+  /** what readAdded stopped at: the run's end, the end of the buffered text, or RUN_SIZE */
+  state: 'end' | 'fill' | 'full';
 }
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
@@ -132,9 +136,11 @@ function pathOfDiffLine(rest: string): string | null {
  * Reads a unified diff (`git diff -U0`, or `git log -p -U0` with LOG_FORMAT) as a byte stream and yields the
  * added lines as fragments: line numbers of the new file, consecutive lines (and hunks a few lines apart, so
  * pairing rules see each other) in one fragment, commit messages as fragments of their own.
+ * A hunk's added or deleted lines are read as one block (TextReader.run): `git log -p` of a long history is
+ * millions of lines, and per-line strings were most of the scan's time.
  */
 class DiffParser {
-  private readonly reader: StreamReader;
+  private readonly reader: TextReader;
   private file: string | null = null;
   private skipFile = false;
   private fileCounted = false;
@@ -146,13 +152,12 @@ class DiffParser {
   private newLine = 0;
   /** the kind of line a piece of a very long line continues ('+', '-', or anything else to skip) */
   private continuing: string | null = null;
-  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     stream: AsyncIterable<Buffer>,
     private readonly options: DiffOptions,
   ) {
-    this.reader = new StreamReader(stream);
+    this.reader = new TextReader(stream);
   }
 
   async *fragments(): AsyncGenerator<Fragment> {
@@ -169,15 +174,30 @@ class DiffParser {
           continue;
         }
         if (this.inHunk()) {
-          if (line[0] === 43 /* + */ && !this.skipFile) {
-            reader.unread(line);
-            yield* this.addedFragments();
+          const kind = line.charCodeAt(0);
+          if (kind === 43 /* + */ && !this.skipFile) {
+            reader.unread();
+            const run = this.startRun();
+            // A run cut by the end of a chunk (pipes give ~20 KB) reads on: one fragment unless it outgrows RUN_SIZE.
+            while (run.state === 'fill') {
+              if (await reader.fill()) this.readAdded(run);
+              else run.state = 'end';
+            }
+            if (run.state === 'end') yield this.runFragment(run);
+            else yield* this.longRunFragments(run);
+          } else if (kind === 45 /* - */ && reader.complete) {
+            reader.unread();
+            this.deletedRun();
           } else this.hunkLine(line);
           continue;
         }
-        if (this.options.log && line[0] === 0) {
-          const message = await this.readCommit(line);
-          if (message) yield* chunkText([message], { file: MESSAGE_FILE, source: this.options.source, commit: this.commit, message: true }, { contextLines: this.options.contextLines });
+        if (this.options.log && line.charCodeAt(0) === 0) {
+          const text = await this.readCommit(line);
+          // Most messages are short: one fragment made here, as chunkText would make it, without its async loop.
+          const { source } = this.options;
+          const commit = this.commit;
+          if (text.length >= RUN_SIZE) yield* chunkText([text], { file: MESSAGE_FILE, source, commit, message: true }, { contextLines: this.options.contextLines });
+          else if (text) yield { file: MESSAGE_FILE, source, commit, message: true, text, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
           if (this.options.inserts) yield* await this.options.inserts(this.commit!.sha);
         } else this.headerLine(line);
       }
@@ -191,9 +211,8 @@ class DiffParser {
   }
 
   /** One line outside a hunk: a file header, a hunk header, or something to pass over. */
-  private headerLine(line: Buffer): void {
+  private headerLine(text: string): void {
     if (!this.reader.complete) this.continuing = '';
-    const text = line.toString('utf8');
     if (text.startsWith('diff --git ')) this.startFile(pathOfDiffLine(text.slice(11)));
     else if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) this.startFile(null, true);
     else if (text.startsWith('@@')) {
@@ -226,10 +245,10 @@ class DiffParser {
   }
 
   /** A deleted or context line of a hunk (or a "\ No newline" marker, which counts for neither side). */
-  private hunkLine(line: Buffer): void {
-    const kind = line[0];
+  private hunkLine(line: string): void {
+    const kind = line.charCodeAt(0);
     if (kind === 45 /* - */) {
-      if (this.watched()) this.options.observer!.deleted(this.file!, this.decodePiece(line, 1));
+      if (this.watched()) this.options.observer!.deleted(this.file!, line.slice(1));
       if (!this.reader.complete) this.continuing = '-';
       else this.oldLeft--;
     } else if (kind !== 92 /* \ */) {
@@ -241,48 +260,61 @@ class DiffParser {
     }
   }
 
+  /** The hunk's deleted lines that are buffered whole, at once (the next line is one); the observer sees them as one text. */
+  private deletedRun(): void {
+    const reader = this.reader;
+    const count = reader.run(45 /* - */, this.oldLeft);
+    if (count === 0) {
+      // the last line of the stream, without its '\n'
+      this.hunkLine(reader.line()!);
+      return;
+    }
+    if (this.watched()) this.options.observer!.deleted(this.file!, reader.runText());
+    this.oldLeft -= count;
+  }
+
   private watched(): boolean {
     return this.file !== null && !this.skipFile && this.options.observer !== undefined && this.options.observer.watches(this.file);
   }
 
   /** A later piece of a very long line: added text goes on, anything else is passed over. */
-  private endPiece(line: Buffer): string {
+  private endPiece(line: string): string {
     const kind = this.continuing;
-    const text = kind === '+' || (kind === '-' && this.watched()) ? this.decodePiece(line, 0) : '';
-    if (kind === '-' && text) this.options.observer!.deleted(this.file!, text);
+    if (kind === '-' && this.watched()) this.options.observer!.deleted(this.file!, line);
     if (this.reader.complete) {
       this.continuing = null;
       if (kind === '-') this.oldLeft--;
     }
-    return text;
+    return kind === '+' ? line : '';
   }
 
-  /** The text of a line (or piece) from `from`, decoding across the pieces of a very long line. */
-  private decodePiece(line: Buffer, from: number): string {
-    if (this.reader.complete && this.continuing === null) return line.toString('utf8', from);
-    const text = this.decoder.write(line.subarray(from));
-    return this.reader.complete ? text + this.decoder.end() : text;
-  }
-
-  /**
-   * The fragments of the added lines from here on: on through later hunks of the same file that start within
-   * contextLines of the last added line (the gap padded with empty lines so numbers stay right). Most runs
-   * are a few lines already buffered: one fragment made on the spot. Longer ones go through chunkText.
-   */
-  private async *addedFragments(): AsyncGenerator<Fragment> {
+  /** Starts a run of added lines at the next line (a '+' one) and reads what is buffered of it. */
+  private startRun(): AddedRun {
     if (!this.fileCounted) {
       this.fileCounted = true;
       this.options.stats.files++;
     }
-    const first = this.newLine;
-    const run: AddedRun = { parts: [], size: 0, next: first };
-    let state = this.readAdded(run);
-    const base = { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
-    if (state === 'end') {
-      const text = run.parts.join('');
-      yield { ...base, text: text.slice(0, -1), line: first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
-      return;
-    }
+    const run: AddedRun = { parts: [], size: 0, first: this.newLine, next: this.newLine, state: 'end' };
+    this.readAdded(run);
+    return run;
+  }
+
+  private runBase(): FragmentBase {
+    return { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
+  }
+
+  /** A run read whole: one fragment, the usual case (a hunk or a few close ones). */
+  private runFragment(run: AddedRun): Fragment {
+    const text = run.parts.length === 1 ? run.parts[0] : run.parts.join('');
+    const { file, source, commit } = this.runBase();
+    return { file, source, commit, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+  }
+
+  /**
+   * A run that holds more than RUN_SIZE: through chunkText, which cuts it into fragments of bounded size,
+   * reading on as it goes.
+   */
+  private async *longRunFragments(run: AddedRun): AsyncGenerator<Fragment> {
     const reader = this.reader;
     const self = this;
     async function* texts(): AsyncGenerator<string> {
@@ -290,30 +322,51 @@ class DiffParser {
         if (run.parts.length) yield run.parts.join('');
         run.parts = [];
         run.size = 0;
-        if (state === 'end' || (state === 'fill' && !(await reader.fill()))) return;
-        state = self.readAdded(run);
+        if (run.state === 'end' || (run.state === 'fill' && !(await reader.fill()))) return;
+        self.readAdded(run);
       }
     }
-    for await (const fragment of chunkText(texts(), base, { contextLines: this.options.contextLines })) {
-      fragment.line += first - 1; // chunkText numbers from 1
+    for await (const fragment of chunkText(texts(), this.runBase(), { contextLines: this.options.contextLines })) {
+      fragment.line += run.first - 1; // chunkText numbers from 1
       yield fragment;
     }
   }
 
   /**
    * Reads added lines (and the deleted lines and hunk headers between them) into `run` while they are
-   * buffered: 'end' when the run is over, 'fill' when the reader needs more bytes, 'full' when the run holds
-   * enough text to hand over.
+   * buffered, on through later hunks of the same file that start within contextLines of the last added line
+   * (the gap padded with empty lines so numbers stay right). Sets run.state: 'end' when the run is over,
+   * 'fill' when the reader needs more text, 'full' when the run holds enough text to hand over.
    */
-  private readAdded(run: AddedRun): 'end' | 'fill' | 'full' {
+  private readAdded(run: AddedRun): void {
     const reader = this.reader;
     const stats = this.options.stats;
     for (;;) {
-      if (run.size >= RUN_SIZE) return 'full';
+      if (run.size >= RUN_SIZE) {
+        run.state = 'full';
+        return;
+      }
+      if (this.continuing === null && this.newLeft > 0) {
+        const count = reader.run(43 /* + */, this.newLeft);
+        if (count > 0) {
+          stats.bytes += reader.runBytes(count);
+          for (; run.next < this.newLine; run.next++) run.parts.push('\n');
+          const text = reader.runText();
+          run.parts.push(text);
+          run.size += text.length;
+          this.newLeft -= count;
+          this.newLine += count;
+          run.next = this.newLine;
+          continue;
+        }
+      }
       const line = reader.line();
-      if (line === undefined) return reader.done ? 'end' : 'fill';
+      if (line === undefined) {
+        run.state = reader.done ? 'end' : 'fill';
+        return;
+      }
       if (this.continuing === '+') {
-        stats.bytes += line.length;
+        stats.bytes += Buffer.byteLength(line);
         const text = this.endPiece(line);
         run.parts.push(text);
         run.size += text.length;
@@ -324,23 +377,31 @@ class DiffParser {
         this.endPiece(line);
         continue;
       }
+      const kind = line.charCodeAt(0);
       if (!this.inHunk()) {
-        const hunk = line[0] === 64 /* @ */ ? HUNK.exec(line.toString('latin1')) : null;
+        const hunk = kind === 64 /* @ */ ? HUNK.exec(line) : null;
         const start = hunk ? Number(hunk[2]) : 0;
         if (hunk && (hunk[3] === '0' || (start >= run.next && start - run.next <= this.options.contextLines))) {
           this.headerLine(line);
           continue;
         }
-        reader.unread(line);
-        return 'end';
+        reader.unread();
+        run.state = 'end';
+        return;
       }
-      if (line[0] !== 43 /* + */) {
+      if (kind === 45 /* - */ && reader.complete) {
+        reader.unread();
+        this.deletedRun();
+        continue;
+      }
+      if (kind !== 43 /* + */) {
         this.hunkLine(line);
         continue;
       }
-      stats.bytes += line.length;
+      // an added line the block read above could not take: the last of the stream, or the start of a long one
+      stats.bytes += Buffer.byteLength(line);
       for (; run.next < this.newLine; run.next++) run.parts.push('\n');
-      const text = this.decodePiece(line, 1);
+      const text = line.slice(1);
       run.parts.push(text);
       run.size += text.length;
       if (reader.complete) run.parts.push('\n');
@@ -352,20 +413,22 @@ class DiffParser {
   }
 
   /** A LOG_FORMAT header, which may run over several lines (the message's); returns the message. */
-  private async readCommit(first: Buffer): Promise<string> {
+  private async readCommit(first: string): Promise<string> {
     const reader = this.reader;
-    const pieces = [first];
+    let header = first;
     let nuls = countNuls(first);
     while (nuls < LOG_FIELDS) {
+      const complete = reader.complete;
       const line = reader.line();
       if (line === undefined) {
         if (!(await reader.fill())) break;
         continue;
       }
-      pieces.push(Buffer.from([10]), line);
+      // a piece of a long line continues the one before it
+      header += complete ? `\n${line}` : line;
       nuls += countNuls(line);
     }
-    const [, , ids, author, email, date, message] = Buffer.concat(pieces).toString('utf8').split('\0');
+    const [, , ids, author, email, date, message] = header.split('\0');
     const sha = ids.split(' ')[0];
     this.commit = { sha, author, email, date };
     this.startFile(null);
@@ -375,9 +438,9 @@ class DiffParser {
   }
 }
 
-function countNuls(line: Buffer): number {
+function countNuls(line: string): number {
   let n = 0;
-  for (let i = line.indexOf(0); i !== -1; i = line.indexOf(0, i + 1)) n++;
+  for (let i = line.indexOf('\0'); i !== -1; i = line.indexOf('\0', i + 1)) n++;
   return n;
 }
 
