@@ -59,6 +59,21 @@ describe('scan-history', () => {
     expect(summary(repo.keyguardJson(['scan-history']).findings)).toEqual([`c.txt:2@${merge.slice(0, 7)}`, `s.txt:1@${side.slice(0, 7)}`]);
   });
 
+  it('applies the configured git-secrets patterns to merge resolutions too', () => {
+    const repo = newRepo();
+    repo.git('config', '--add', 'secrets.patterns', 'corp-[0-9]{6}');
+    repo.commit('base', { 'c.txt': 'base\n' });
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.commit('side', { 'c.txt': 'side\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main', { 'c.txt': 'main\n' });
+    expect(repo.tryGit('merge', '-q', 'side').code).not.toBe(0);
+    repo.write('c.txt', 'merged\ncorp-918273\n').git('add', 'c.txt');
+    repo.git('commit', '-q', '--no-edit');
+    const merge = repo.git('rev-parse', 'HEAD').trim();
+    expect(summary(repo.keyguardJson(['scan-history']).findings)).toEqual([`c.txt:2@${merge.slice(0, 7)}`]);
+  });
+
   it('scans all refs by default; --branch, --since-commit and git log options narrow it', () => {
     const repo = newRepo();
     const base = repo.commit('base', { 'a.txt': `${keyLine('old')}\n` });

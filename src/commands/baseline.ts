@@ -32,7 +32,7 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');
-    const history = historyFragments({ cwd, revisions: ['--all'], stats, contextLines: detector.contextLines, source: 'history' });
+    const history = historyFragments({ cwd, revisions: ['--all'], stats, contextLines: detector.contextLines, source: 'history', detector });
     findings.push(...(await collectFindings(history, detector, filters)));
   }
   const document = baselineDocument(findings);

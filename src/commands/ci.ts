@@ -50,7 +50,7 @@ async function runCi(args: CiArgs): Promise<number> {
   const headFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read });
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
-  const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines });
+  const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
   const findings = await collectFindings(fragments, detector, filters);
   for (const message of gateMessages(findings, headFilters, changedPolicyFiles(baseFiles, headFiles), base)) say(message, args);
   return writeReport(findings, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);

@@ -1,4 +1,5 @@
 import { simpleGit } from 'simple-git';
+import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
@@ -13,7 +14,7 @@ export interface HistoryScan {
   target: string;
   /** git rev-list arguments naming the commits, for the progress total (null: no total) */
   countArgs: string[] | null;
-  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver }) => AsyncIterable<Fragment>;
+  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
 }
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
@@ -68,7 +69,7 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   const stop = showProgress(stats, await commitCount(cwd, scan.countArgs));
   let findings;
   try {
-    findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe }), detector, filters);
+    findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters);
   } finally {
     stop();
   }

@@ -29,7 +29,7 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
         cwd,
         target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
         countArgs: revisions,
-        fragments: ({ stats, contextLines, observer }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer }),
+        fragments: ({ stats, contextLines, observer, detector }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector }),
       },
       args,
     );

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDetector } from '../commands/report-options.js';
+import type { Detector } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import { ALLOWLIST_FILE } from '../filters/allowlist.js';
 import { loadFilters } from '../filters/index.js';
@@ -26,6 +27,7 @@ interface ScanContext {
   args: string[];
   stats: ScanStats;
   contextLines: number;
+  detector: Detector;
 }
 
 const ZERO_SHA = /^0+$/;
@@ -60,8 +62,8 @@ async function messageScan({ cwd, args, contextLines }: ScanContext): Promise<Ho
 
 async function historyScan(context: ScanContext, revisions: string[], blocked: string[], target: string): Promise<HookScan> {
   const { historyFragments } = await import('../sources/history.js');
-  const { cwd, stats, contextLines } = context;
-  return { fragments: historyFragments({ cwd, revisions, stats, contextLines, source: 'history' }), target, blocked };
+  const { cwd, stats, contextLines, detector } = context;
+  return { fragments: historyFragments({ cwd, revisions, stats, contextLines, source: 'history', detector }), target, blocked };
 }
 
 const ROTATE_COMMITTED = '  2. Rotate the key in AWS IAM (deactivate it, create a new one): a key that reached a commit counts as leaked.';
@@ -139,7 +141,7 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
     const cwd = process.cwd();
     const { detector, remediation } = createDetector();
     const stats = emptyStats();
-    const scan = await SCANS[name]({ cwd, args, stats, contextLines: detector.contextLines });
+    const scan = await SCANS[name]({ cwd, args, stats, contextLines: detector.contextLines, detector });
     if (!scan) return 0;
     const filters = await loadFilters({ cwd, root: workTreeRoot(cwd) });
     const findings = await collectFindings(scan.fragments, detector, filters);

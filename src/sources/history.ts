@@ -14,6 +14,8 @@ export interface HistoryOptions {
   source: 'history' | 'range';
   /** told of each commit and of deleted lines: HistoryDedupe uses it to count the commits a secret lived */
   observer?: DiffObserver;
+  /** the caller's detector (the user's configured rules too): what a merge resolution must hold to be kept */
+  detector?: Detector;
 }
 
 /** git log arguments: the caller's revisions (and options) first so that ours win, and any `-- paths` last. */
@@ -33,7 +35,7 @@ function logArgs(revisions: string[], options: string[]): string[] {
  * fragments where the detector finds something are kept, so memory stays bounded.
  */
 async function mergeResolutions(options: HistoryOptions): Promise<Map<string, Fragment[]>> {
-  const detector = new Detector(loadRuleSet());
+  const detector = options.detector ?? new Detector(loadRuleSet());
   const stats = emptyStats();
   const found = new Map<string, Fragment[]>();
   const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd, env: diffEnv() });

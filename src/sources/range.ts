@@ -1,6 +1,7 @@
 import { simpleGit } from 'simple-git';
 import { UsageError } from '../errors.js';
 import { gitStream } from '../git/stream.js';
+import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
 import { historyFragments } from './history.js';
@@ -52,6 +53,8 @@ export interface RangeOptions {
   stats: ScanStats;
   contextLines: number;
   observer?: DiffObserver;
+  /** the caller's detector, for the merges of a full range scan (see HistoryOptions) */
+  detector?: Detector;
 }
 
 /** Commit messages of the range, without diffs. */
@@ -65,9 +68,9 @@ function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
  * with diffOnly the lines of the net diff from base to head plus the messages.
  */
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
-  const { cwd, base, head, stats, contextLines, observer } = options;
+  const { cwd, base, head, stats, contextLines, observer, detector } = options;
   if (!options.diffOnly) {
-    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer });
+    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector });
     return;
   }
   yield* messageFragments(options);
