@@ -66,7 +66,8 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
   const filters = [...(await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline })), dedupe];
-  const stop = showProgress(stats, await commitCount(cwd, scan.countArgs));
+  // The total is for the progress line only: off a terminal, the scan does not wait for a rev-list.
+  const stop = showProgress(stats, process.stderr.isTTY ? await commitCount(cwd, scan.countArgs) : null);
   let findings;
   try {
     findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters);
