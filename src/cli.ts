@@ -1,26 +1,47 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
-import { addCommands } from './commands/allow.js';
-import { baselineCommand } from './commands/baseline.js';
-import { ciCommand } from './commands/ci.js';
-import { installCommand, uninstallCommand } from './commands/install.js';
-import { scanCommitMsgCommand } from './commands/scan-commit-msg.js';
-import { scanHistoryCommand } from './commands/scan-history.js';
-import { scanRangeCommand } from './commands/scan-range.js';
-import { STDIN_ARGUMENT, scanCommand } from './commands/scan.js';
+import { STDIN_ARGUMENT } from './commands/stdin.js';
 import { UsageError, messageOf } from './errors.js';
 
-const COMMANDS = [
-  scanCommand,
-  scanCommitMsgCommand,
-  scanHistoryCommand,
-  scanRangeCommand,
-  ciCommand,
-  installCommand,
-  uninstallCommand,
-  baselineCommand,
-  ...addCommands,
-] as CommandModule[];
+type Loader = () => Promise<CommandModule[]>;
+
+// Each command's module, by the command's name. A command line loads only the module it runs: loading them
+// all (simple-git, the history and CI machinery) cost ~75 ms of every start, and keyguard starts often.
+const scan: Loader = async () => [(await import('./commands/scan.js')).scanCommand as CommandModule];
+const scanCommitMsg: Loader = async () => [(await import('./commands/scan-commit-msg.js')).scanCommitMsgCommand as CommandModule];
+const scanHistory: Loader = async () => [(await import('./commands/scan-history.js')).scanHistoryCommand as CommandModule];
+const scanRange: Loader = async () => [(await import('./commands/scan-range.js')).scanRangeCommand as CommandModule];
+const ci: Loader = async () => [(await import('./commands/ci.js')).ciCommand as CommandModule];
+const hooks: Loader = async () => {
+  const { installCommand, uninstallCommand } = await import('./commands/install.js');
+  return [installCommand, uninstallCommand] as CommandModule[];
+};
+const baseline: Loader = async () => [(await import('./commands/baseline.js')).baselineCommand as CommandModule];
+const allows: Loader = async () => (await import('./commands/allow.js')).addCommands as CommandModule[];
+
+const LOADERS: Record<string, Loader> = {
+  scan,
+  'scan-commit-msg': scanCommitMsg,
+  'scan-history': scanHistory,
+  'scan-range': scanRange,
+  ci,
+  install: hooks,
+  uninstall: hooks,
+  baseline,
+  allow: allows,
+  add: allows,
+  'add-provider': allows,
+  'aws-provider': allows,
+  list: allows,
+};
+
+/** The command the line names, or every command for --help, --version and lines that name none. */
+async function commandsFor(argv: string[]): Promise<CommandModule[]> {
+  const loader = Object.hasOwn(LOADERS, argv[0] ?? '') ? LOADERS[argv[0]] : undefined;
+  if (loader) return loader();
+  const all = await Promise.all([...new Set(Object.values(LOADERS))].map((load) => load()));
+  return all.flat();
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -33,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   const parser = yargs(argv.map((arg) => (arg === '-' ? STDIN_ARGUMENT : arg)))
     .scriptName('keyguard')
     .usage('$0 <command> [options]\n\nStops AWS credentials from landing in git, and finds the ones that already did.')
-    .command(COMMANDS)
+    .command(await commandsFor(argv))
     .demandCommand(1, 'name a command (keyguard --help lists them)')
     .strict()
     .version(version())

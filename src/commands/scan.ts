@@ -5,10 +5,8 @@ import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
 import { emptyStats, type Fragment } from '../types.js';
+import { STDIN_ARGUMENT } from './stdin.js';
 import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
-
-/** How `-` reaches the scan command (see cli.ts). */
-export const STDIN_ARGUMENT = '<stdin>';
 
 interface ScanArgs extends ReportArgs {
   paths: string[];
