@@ -8,7 +8,7 @@ import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, listTargets } from '../sources/files.js';
 import { emptyStats } from '../types.js';
-import { createDetector } from './report-options.js';
+import { createDetector } from '../rules/detector.js';
 
 interface BaselineArgs {
   action: string;

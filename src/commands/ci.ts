@@ -9,7 +9,8 @@ import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
 import { rangeFragments, resolveRange } from '../sources/range.js';
 import { emptyStats } from '../types.js';
-import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
+import { createDetector } from '../rules/detector.js';
+import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
 interface CiArgs extends ReportArgs {
   base?: string;

@@ -6,7 +6,8 @@ import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { emptyStats, type Fragment, type ScanStats } from '../types.js';
-import { createDetector, type ReportArgs, writeReport } from './report-options.js';
+import { createDetector } from '../rules/detector.js';
+import { type ReportArgs, writeReport } from './report-options.js';
 
 export interface HistoryScan {
   cwd: string;

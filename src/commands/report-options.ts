@@ -1,10 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { runningInCi } from '../ci/env.js';
-import { Detector } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
-import { configuredRules } from '../filters/prohibited.js';
-import { loadRuleSet } from '../rules/load.js';
 import { reporters } from '../report/index.js';
 import type { Finding, ScanStats } from '../types.js';
 
@@ -29,16 +26,6 @@ export function withReportOptions<T>(yargs: Argv<T>) {
       }
       return true;
     });
-}
-
-/**
- * The detector with the built-in rules plus what git configuration prohibits as seen from `cwd` (git-secrets'
- * secrets.patterns and secrets.providers), and each rule's remediation sentence for reports.
- */
-export function createDetector(cwd = process.cwd()) {
-  const ruleSet = loadRuleSet();
-  ruleSet.rules.push(...configuredRules(cwd));
-  return { detector: new Detector(ruleSet), remediation: new Map(ruleSet.rules.map((rule) => [rule.id, rule.remediation])) };
 }
 
 /** Renders the findings in the chosen format to stdout or --output, and returns the exit code. */

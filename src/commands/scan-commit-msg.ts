@@ -4,7 +4,8 @@ import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { commitMessageFragments } from '../sources/commit-msg.js';
 import { emptyStats } from '../types.js';
-import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
+import { createDetector } from '../rules/detector.js';
+import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
 interface ScanCommitMsgArgs extends ReportArgs {
   file: string;

@@ -6,7 +6,8 @@ import { collectFindings } from '../pipeline.js';
 import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
 import { emptyStats, type Fragment } from '../types.js';
 import { STDIN_ARGUMENT } from './stdin.js';
-import { createDetector, type ReportArgs, withReportOptions, writeReport } from './report-options.js';
+import { createDetector } from '../rules/detector.js';
+import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
 interface ScanArgs extends ReportArgs {
   paths: string[];

@@ -1,7 +1,7 @@
 // The allowlist file, .keyguardallow at the top of the repository: one entry per line, read by people in
 // review, appended to by `keyguard allow`. Every entry accepts single findings by what they are (their
 // fingerprint, their secret, their file), never a whole line, so an allowed value cannot hide a secret beside it.
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
 import type { Finding } from '../types.js';
 import type { Filter } from './types.js';
@@ -44,7 +44,12 @@ const FINGERPRINT = /^[0-9a-f]{32}$/;
 const MODIFIERS = new Set(['path', 'rule']);
 
 /** Globs are repository-relative: a leading "/" or "./" says so again. */
-const globMatcher = (glob: string) => picomatch(glob.replace(/^\.?\//, ''), { dot: true });
+// picomatch loads when an entry has a glob: most repositories have none, and the commit hook pays for imports.
+let picomatch: typeof import('picomatch') | null = null;
+const globMatcher = (glob: string) => {
+  picomatch ??= createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
+  return picomatch(glob.replace(/^\.?\//, ''), { dot: true });
+};
 
 function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boolean {
   const onPath = spec.path === undefined ? () => true : globMatcher(spec.path);

@@ -2,7 +2,7 @@
 // the CLI's yargs or simple-git, so a commit costs little more than Node's start; sources load per hook.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createDetector } from '../commands/report-options.js';
+import { createDetector } from '../rules/detector.js';
 import type { Detector } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import { ALLOWLIST_FILE } from '../filters/allowlist.js';

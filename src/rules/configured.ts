@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Rule } from '../rules/types.js';
-import { awsCredentialValues } from './aws-credentials.js';
-import { readSecretsConfig } from './git-config.js';
-import { LinearRegExp, LinearRegex } from './linear-regex.js';
+import type { Rule } from './types.js';
+import { awsCredentialValues } from '../filters/aws-credentials.js';
+import { readSecretsConfig } from '../filters/git-config.js';
+import { LinearRegExp, LinearRegex } from '../filters/linear-regex.js';
 
 /**
  * What `git secrets --register-aws` adds to secrets.patterns. keyguard's built-in rules find the same keys
