@@ -160,6 +160,15 @@ describe('keyguard ci reads the policy from the base commit', () => {
     repo.git('checkout', '-q', 'sneaky');
   });
 
+  it('fails a change that hides its secret behind a .gitattributes -diff entry', () => {
+    repo.git('checkout', '-q', '-b', 'attributes', base);
+    repo.commit('add config marked binary', { '.gitattributes': 'secret.ini -diff\n', 'secret.ini': `AWS_ACCESS_KEY_ID=${fakeKeyId('attributes')}\n` });
+    const { code, stdout } = gate(['--format', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'secret.ini', line: 1 })]);
+    repo.git('checkout', '-q', 'sneaky');
+  });
+
   it('passes once the allow entry is on the base commit', () => {
     repo.git('checkout', '-q', 'main');
     const reviewed = repo.commit('allow deploy config after review', { '.keyguardallow': 'path deploy/** # needed for the deploy\n' });

@@ -100,6 +100,14 @@ describe('scan-history', () => {
     expect(repo.keyguard(['scan-history']).stdout).toMatch(/1 binary file skipped/);
   });
 
+  it('reads a file that .gitattributes makes look binary (git-secrets and git log -p pass it)', () => {
+    const repo = newRepo();
+    const commit = repo.commit('hide a key behind -diff', { '.gitattributes': 'config.ini -diff\n', 'config.ini': `${keyLine('attr')}\n`, 'real.so': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]) });
+    const { findings } = repo.keyguardJson(['scan-history']);
+    expect(summary(findings)).toEqual([`config.ini:1@${commit.slice(0, 7)}`]);
+    expect(repo.keyguard(['scan-history']).stdout).toMatch(/1 binary file skipped/);
+  });
+
   it('says an empty repository is clean', () => {
     const repo = newRepo();
     const result = repo.keyguard(['scan-history']);

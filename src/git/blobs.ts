@@ -1,13 +1,15 @@
 import { fragmentsOf } from '../sources/files.js';
-import type { Fragment, ScanStats, SourceKind } from '../types.js';
+import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
 import { StreamReader } from './reader.js';
-import { gitStream } from './stream.js';
+import { gitStream, records } from './stream.js';
 
 export interface BlobTarget {
   /** how findings name it */
   file: string;
   /** object id */
   blob: string;
+  /** the commit that holds it, for blobs read out of history */
+  commit?: CommitInfo | null;
 }
 
 export interface BlobOptions {
@@ -48,7 +50,7 @@ export async function* blobFragments(targets: BlobTarget[], options: BlobOptions
       if (header === undefined) return;
       const [, type, size] = header.toString('latin1').split(' ');
       if (type === 'missing' || size === undefined) continue;
-      const base = { file: target.file, source: options.source, commit: null };
+      const base = { file: target.file, source: options.source, commit: target.commit ?? null };
       // +1: the newline after the body
       const remaining = { bytes: Number(size) + 1 };
       yield* fragmentsOf(blobBytes(reader, remaining), base, options.contextLines, options.stats);
@@ -59,3 +61,21 @@ export async function* blobFragments(targets: BlobTarget[], options: BlobOptions
     await reader.close();
   }
 }
+
+/**
+ * The targets git calls binary only because `.gitattributes` says so (`-diff`, `binary`): a change can mark
+ * its own file that way to print "Binary files differ" instead of its lines, so history and range scans read
+ * those blobs whole. Real binaries (git's own NUL check) stay skipped: reading them would cost much and find
+ * nothing. One `git check-attr` for all the paths.
+ */
+export async function attributeBinaries(cwd: string, targets: BlobTarget[]): Promise<BlobTarget[]> {
+  if (targets.length === 0) return [];
+  const paths = [...new Set(targets.map((t) => t.file))];
+  const forced = new Set<string>();
+  // -z output: path NUL attribute NUL value NUL, for each path
+  const fields: string[] = [];
+  for await (const field of records(gitStream(['check-attr', '-z', '--stdin', 'diff'], { cwd, input: `${paths.join('\0')}\0` }))) fields.push(field);
+  for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'unset') forced.add(fields[i]);
+  return targets.filter((t) => forced.has(t.file));
+}
+

@@ -65,8 +65,8 @@ export interface DiffOptions {
   stats: ScanStats;
   /** the stream is `git log -p` with LOG_FORMAT headers: yield each message, tag lines with their commit */
   log?: boolean;
-  /** a file git calls binary (by its new blob id); without this it is counted in stats.binarySkipped */
-  onBinary?: (file: string, blob: string) => void;
+  /** a file git calls binary (by its new blob id, in its commit for a log); without this it is counted in stats.binarySkipped */
+  onBinary?: (file: string, blob: string, commit: CommitInfo | null) => void;
   /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
   onUnmerged?: (file: string) => void;
   observer?: DiffObserver;
@@ -232,7 +232,7 @@ class DiffParser {
       if (SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
     } else if (text.startsWith('Binary files ')) {
       if (this.file === null || NULL_BLOB.test(this.blob) || this.skipFile) return;
-      if (this.options.onBinary) this.options.onBinary(this.file, this.blob);
+      if (this.options.onBinary) this.options.onBinary(this.file, this.blob, this.commit);
       else this.options.stats.binarySkipped++;
     } else if (text.startsWith('* Unmerged path ')) this.options.onUnmerged?.(text.slice(16));
   }

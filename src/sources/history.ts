@@ -1,8 +1,9 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
 import { Detector } from '../detect/engine.js';
+import { attributeBinaries, type BlobOptions, type BlobTarget, blobFragments } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
 import { loadRuleSet } from '../rules/load.js';
-import { emptyStats, type Fragment, type ScanStats } from '../types.js';
+import { type CommitInfo, emptyStats, type Fragment, type ScanStats } from '../types.js';
 import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
 
 export interface HistoryOptions {
@@ -62,6 +63,17 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   // Read in step with the main stream, so its git runs on the other core; a failure surfaces at the first merge.
   merges.catch(() => {});
   const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd, env: diffEnv() });
-  yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, inserts: async (sha) => (await merges).get(sha) ?? [] });
+  const binaries: BlobTarget[] = [];
+  const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
+  yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: async (sha) => (await merges).get(sha) ?? [] });
   await merges;
+  yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source });
 }
+
+/** Reads the blobs `.gitattributes` made look binary (see attributeBinaries); counts the real ones as skipped. */
+export async function* attributeBinaryFragments(cwd: string, binaries: BlobTarget[], options: BlobOptions): AsyncGenerator<Fragment> {
+  const forced = await attributeBinaries(cwd, binaries);
+  options.stats.binarySkipped += binaries.length - forced.length;
+  yield* blobFragments(forced, options);
+}
+

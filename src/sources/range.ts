@@ -1,10 +1,11 @@
 import { simpleGit } from 'simple-git';
 import { UsageError } from '../errors.js';
+import type { BlobTarget } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
-import { historyFragments } from './history.js';
+import { attributeBinaryFragments, historyFragments } from './history.js';
 
 const FETCH_ADVICE =
   'fetch the history first: `fetch-depth: 0` in actions/checkout (GIT_DEPTH: 0 in GitLab), or `git fetch --deepen=N` until the base is reached, or `git fetch origin <base>`';
@@ -75,5 +76,7 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   }
   yield* messageFragments(options);
   const diff = gitStream(['diff', ...DIFF_ARGS, base, head], { cwd, env: diffEnv() });
-  yield* diffFragments(diff, { source: 'range', contextLines, stats });
+  const binaries: BlobTarget[] = [];
+  yield* diffFragments(diff, { source: 'range', contextLines, stats, onBinary: (file, blob) => binaries.push({ file, blob }) });
+  yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source: 'range' });
 }
