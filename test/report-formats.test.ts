@@ -11,6 +11,9 @@ import { type Repo, Sandbox } from './helpers/repo.js';
 
 const id = fakeKeyId('formats');
 const secret = fakeSecret('formats');
+// A key and its secret on one line: each finding's line must mask the other's secret too.
+const pairId = fakeKeyId('formats-pair');
+const pairSecret = fakeSecret('formats-pair');
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github'];
 
 let sandbox: Sandbox;
@@ -18,7 +21,7 @@ let repo: Repo;
 beforeAll(() => {
   sandbox = new Sandbox();
   repo = sandbox.repo();
-  repo.commit('config', { 'app/prod.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`, 'README.md': 'hello\n' });
+  repo.commit('config', { 'app/prod.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`, 'README.md': 'hello\n', 'app/keys.csv': `ci-user,${pairId},${pairSecret}\n` });
 });
 afterAll(() => sandbox.cleanup());
 
@@ -32,6 +35,8 @@ describe('every format', () => {
     expect(code).toBe(1);
     expect(stdout).not.toContain(id);
     expect(stdout).not.toContain(secret);
+    expect(stdout).not.toContain(pairId);
+    expect(stdout).not.toContain(pairSecret);
     expect(stdout).toContain(`${id.slice(0, 4)}${'*'.repeat(12)}${id.slice(-4)}`);
     expect(stdout).toContain('prod.env');
   });
@@ -47,7 +52,7 @@ describe('every format', () => {
     const { code, stdout } = repo.keyguard(['scan', '--format', 'sarif', '--output', file]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8')).runs[0].results).toHaveLength(2);
+    expect(JSON.parse(readFileSync(file, 'utf8')).runs[0].results).toHaveLength(4);
   });
 
   it('exits 0 with a clean report, and 2 when --output cannot be written', () => {

@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../types.js';
-import { maskLine, shownSecret } from './mask.js';
+import { lineMasker, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -41,7 +41,7 @@ function ruleOf(finding: Finding, remediation: string | undefined) {
   };
 }
 
-function resultOf(finding: Finding, ruleIndex: number, mask: boolean) {
+function resultOf(finding: Finding, ruleIndex: number, mask: boolean, maskedLine: (finding: Finding) => string) {
   const commit = finding.commit;
   const where = finding.message ? 'commit message' : 'file';
   return {
@@ -58,7 +58,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean) {
             startColumn: finding.column,
             endLine: finding.line,
             endColumn: finding.endColumn,
-            snippet: { text: maskLine(finding, mask) },
+            snippet: { text: maskedLine(finding) },
           },
         },
       },
@@ -76,6 +76,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean) {
 }
 
 export const sarifReporter: Reporter = (findings, stats, options) => {
+  const maskedLine = lineMasker(findings, options.mask);
   const ruleIndex = new Map<string, number>();
   const rules: Array<ReturnType<typeof ruleOf>> = [];
   for (const finding of findings) {
@@ -97,7 +98,7 @@ export const sarifReporter: Reporter = (findings, stats, options) => {
             toolExecutionNotifications: stats.notes.map((note) => ({ level: 'note', message: { text: note } })),
           },
         ],
-        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask)),
+        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, maskedLine)),
         properties: { target: options.target, commits: stats.commits, files: stats.files, bytes: stats.bytes, binarySkipped: stats.binarySkipped },
       },
     ],

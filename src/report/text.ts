@@ -1,5 +1,5 @@
 import type { Finding, ScanStats } from '../types.js';
-import { maskLine, shownSecret } from './mask.js';
+import { lineMasker, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
 
 const SHOWN_LINE = 160;
@@ -34,11 +34,12 @@ export function summaryLine(findings: readonly Finding[], stats: ScanStats, targ
 
 export const textReporter: Reporter = (findings, stats, options) => {
   const out: string[] = [];
+  const maskedLine = lineMasker(findings, options.mask);
   for (const finding of findings) {
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? 31 : 33;
     out.push(`${paint(options.color, severity, `${finding.severity.toUpperCase()}`)} ${finding.description} ${paint(options.color, 1, shownSecret(finding, options.mask))}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}`);
     out.push(`  ${where(finding)}  [${finding.ruleId}]`);
-    out.push(`  | ${excerpt(maskLine(finding, options.mask), finding.column)}`);
+    out.push(`  | ${excerpt(maskedLine(finding), finding.column)}`);
     out.push(`  ${options.remediation.get(finding.ruleId) ?? ''}`);
     out.push('');
   }
