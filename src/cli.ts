@@ -50,6 +50,11 @@ function version(): string {
 
 /** Runs one command line; every error the user can cause ends as one line on stderr and exit code 2. */
 export async function main(argv: string[]): Promise<void> {
+  // `keyguard scan | head`: a reader that stops early is no error (and no stack trace, nor exit 1).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   // yargs drops a lone '-', the usual name for stdin: carry it through under another name.
   const parser = yargs(argv.map((arg) => (arg === '-' ? STDIN_ARGUMENT : arg)))
     .scriptName('keyguard')
@@ -70,6 +75,6 @@ export async function main(argv: string[]): Promise<void> {
     const debug = Boolean(process.env.KEYGUARD_DEBUG);
     if (error instanceof UsageError) process.stderr.write(`keyguard: ${error.message}\n`);
     else process.stderr.write(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`);
-    process.exitCode = 2;
+    process.exitCode = error instanceof UsageError ? error.exitCode : 2;
   }
 }

@@ -109,6 +109,7 @@ describe('errors', () => {
     [['scan', '--format', 'xml', '.'], /format/],
     [['scan', '--bogus'], /bogus/],
     [['frobnicate'], /frobnicate/],
+    [['scan', '-', 'package.json'], /- \(stdin\) must be the only path/],
   ])('keyguard %j exits 2 with one line', (args, message) => {
     const { code, stderr, stdout } = keyguard(args as string[]);
     expect(code).toBe(2);

@@ -37,6 +37,7 @@ async function runScan(args: ScanArgs): Promise<number> {
   const cwd = process.cwd();
   if (args.staged && args.paths.length) throw new UsageError('--staged scans the index: it takes no paths');
   if (args.index && !args.staged) throw new UsageError('--index goes with --staged');
+  if (args.paths.length > 1 && args.paths.includes(STDIN_ARGUMENT)) throw new UsageError('- (stdin) must be the only path');
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const root = args.git ? workTreeRoot(cwd) : null;

@@ -67,10 +67,16 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
     for await (const rel of gitFiles(root)) yield { path: join(root, rel), file: rel };
     return;
   }
+  // One `git rev-parse` per directory, not per path: lint-staged passes hundreds of files of a few folders.
+  const roots = new Map<string, string | null>();
+  const rootOf = (dir: string) => {
+    if (!roots.has(dir)) roots.set(dir, workTreeRoot(dir));
+    return roots.get(dir)!;
+  };
   for (const given of paths) {
     const abs = resolve(options.cwd, given);
     const stats = await statOrFail(abs, given);
-    const repo = options.git ? workTreeRoot(stats.isDirectory() ? abs : resolve(abs, '..')) : null;
+    const repo = options.git ? rootOf(stats.isDirectory() ? abs : resolve(abs, '..')) : null;
     const base = repo ?? options.cwd;
     if (stats.isFile()) yield { path: abs, file: displayPath(abs, base) };
     else if (stats.isDirectory()) {
