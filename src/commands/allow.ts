@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
-import { ALLOWLIST_FILE, ALLOWLIST_HEADER, type AllowSpec, formatAllowEntry, parseAllowlist, sameAllowance } from '../filters/allowlist.js';
+import { ALLOWLIST_FILE, ALLOWLIST_HEADER, type AllowSpec, FINGERPRINT, formatAllowEntry, parseAllowlist, sameAllowance } from '../filters/allowlist.js';
 import { diskReader } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitSecretsCommands } from './git-secrets.js';
@@ -13,7 +13,6 @@ interface AllowArgs {
   reason?: string;
 }
 
-const FINGERPRINT = /^[0-9a-f]{32}$/;
 
 /** The entry `keyguard allow` means: a fingerprint as keyguard prints it, else a value. */
 function specOf(args: AllowArgs): AllowSpec {

@@ -21,7 +21,8 @@ interface Candidate {
   allowedValue: boolean;
 }
 
-const normalizeLine = (line: string) => line.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Text as line keywords are compared: lowercase, letters and digits only (`SECRET_KEY` → `secretkey`). */
+export const normalizeForKeywords = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** A set of line indexes as [from, to) offset ranges of consecutive lines. */
 function lineRanges(wanted: Set<number>, lines: LineIndex): Array<[number, number]> {
@@ -190,7 +191,7 @@ export class Detector {
     if (!context) return true;
     if (context.standalone?.test(c.secret)) return true;
     if (context.lineKeywords.length > 0) {
-      const normalized = normalizeLine(c.context);
+      const normalized = normalizeForKeywords(c.context);
       if (context.lineKeywords.some((keyword) => normalized.includes(keyword))) return true;
     }
     return all.some(

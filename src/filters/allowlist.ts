@@ -40,7 +40,8 @@ export const ALLOWLIST_HEADER = [
   '',
 ].join('\n');
 
-const FINGERPRINT = /^[0-9a-f]{32}$/;
+/** How a finding's fingerprint looks (see detect/fingerprint.ts). */
+export const FINGERPRINT = /^[0-9a-f]{32}$/;
 const MODIFIERS = new Set(['path', 'rule']);
 
 /** Globs are repository-relative: a leading "/" or "./" says so again. */

@@ -11,7 +11,7 @@ import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { textReporter } from '../report/text.js';
 import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
-import { gitOutput } from './git.js';
+import { gitOutput } from '../git/repo.js';
 import { HOOK_NAMES, type HookName } from './scripts.js';
 
 interface HookScan {

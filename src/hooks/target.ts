@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
-import { gitOutput } from './git.js';
+import { gitOutput } from '../git/repo.js';
 
 /**
  * Where keyguard's hooks go: a hooks directory git runs scripts from (a repository's, or a template's), or a

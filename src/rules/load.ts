@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeForKeywords } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import type { Severity } from '../types.js';
 import type { Rule, RuleSet, RuleSpec } from './types.js';
@@ -35,7 +36,6 @@ export function compileRegex(source: string, flags: string, where: string): RegE
   }
 }
 
-const normalizeKeyword = (word: string) => word.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export function compileRule(spec: RuleSpec, where: string): Rule {
   const fail = (why: string): never => {
@@ -64,7 +64,7 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
     keywords: (spec.keywords ?? []).map((k) => k.toLowerCase()),
     context: context
       ? {
-          lineKeywords: (context.lineKeywords ?? []).map(normalizeKeyword),
+          lineKeywords: (context.lineKeywords ?? []).map(normalizeForKeywords),
           pairWith: new Set(context.pairWith ?? []),
           pairWindow: context.pairWindow ?? 3,
           standalone: context.standalone ? compileRegex(context.standalone, '', where) : null,
@@ -94,9 +94,9 @@ function loadAllowedFile(file: string, doc: { allowed?: unknown }): RegExp[] {
 
 /**
  * The built-in rules (every patterns/*.json holding "rules") and allowed values (those holding "allowed"),
- * plus any extra rule files. Rule ids must be unique, and pairWith must name a rule that exists.
+ * from `dir`. Rule ids must be unique, and pairWith must name a rule that exists.
  */
-export function loadRuleSet(extraRuleFiles: string[] = [], dir = BUILTIN_PATTERNS_DIR): RuleSet {
+export function loadRuleSet(dir = BUILTIN_PATTERNS_DIR): RuleSet {
   const rules: Rule[] = [];
   const allowed: RegExp[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
@@ -105,7 +105,6 @@ export function loadRuleSet(extraRuleFiles: string[] = [], dir = BUILTIN_PATTERN
     if ('rules' in doc) rules.push(...loadRuleFile(file, doc));
     if ('allowed' in doc) allowed.push(...loadAllowedFile(file, doc));
   }
-  for (const file of extraRuleFiles) rules.push(...loadRuleFile(file));
   const ids = new Set<string>();
   for (const rule of rules) {
     if (ids.has(rule.id)) throw new UsageError(`rule id "${rule.id}" is defined twice`);

@@ -1,8 +1,7 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
-import { Detector } from '../detect/engine.js';
+import type { Detector } from '../detect/engine.js';
 import { attributeBinaries, type BlobOptions, type BlobTarget, blobFragments } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
-import { loadRuleSet } from '../rules/load.js';
 import { type CommitInfo, emptyStats, type Fragment, type ScanStats } from '../types.js';
 import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
 
@@ -16,7 +15,7 @@ export interface HistoryOptions {
   /** told of each commit and of deleted lines: HistoryDedupe uses it to count the commits a secret lived */
   observer?: DiffObserver;
   /** the caller's detector (the user's configured rules too): what a merge resolution must hold to be kept */
-  detector?: Detector;
+  detector: Detector;
 }
 
 /** git log arguments: the caller's revisions (and options) first so that ours win, and any `-- paths` last. */
@@ -36,14 +35,16 @@ function logArgs(revisions: string[], options: string[]): string[] {
  * fragments where the detector finds something are kept, so memory stays bounded.
  */
 async function mergeResolutions(options: HistoryOptions): Promise<Map<string, Fragment[]>> {
-  const detector = options.detector ?? new Detector(loadRuleSet());
+  const { detector } = options;
   const stats = emptyStats();
   const found = new Map<string, Fragment[]>();
   const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd, env: diffEnv() });
   for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true })) {
     if (fragment.message || detector.detect(fragment).length === 0) continue;
     const sha = fragment.commit!.sha;
-    found.set(sha, [...(found.get(sha) ?? []), fragment]);
+    const list = found.get(sha);
+    if (list) list.push(fragment);
+    else found.set(sha, [fragment]);
   }
   options.stats.files += stats.files;
   options.stats.bytes += stats.bytes;

@@ -55,7 +55,7 @@ export interface RangeOptions {
   contextLines: number;
   observer?: DiffObserver;
   /** the caller's detector, for the merges of a full range scan (see HistoryOptions) */
-  detector?: Detector;
+  detector: Detector;
 }
 
 /** Commit messages of the range, without diffs. */
