@@ -34,12 +34,13 @@ function logArgs(revisions: string[], options: string[]): string[] {
  * A pass of its own because git 2.39's remerge-diff is 5x slower oldest-first than newest-first. Only the
  * fragments where the detector finds something are kept, so memory stays bounded.
  */
-async function mergeResolutions(options: HistoryOptions): Promise<Map<string, Fragment[]>> {
+async function mergeResolutions(options: HistoryOptions, stop: AbortSignal): Promise<Map<string, Fragment[]>> {
   const { detector } = options;
   const stats = emptyStats();
   const found = new Map<string, Fragment[]>();
   const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd, env: diffEnv() });
   for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true })) {
+    if (stop.aborted) break; // leaving the loop ends gitStream, which kills its git
     if (fragment.message || detector.detect(fragment).length === 0) continue;
     const sha = fragment.commit!.sha;
     const list = found.get(sha);
@@ -60,15 +61,21 @@ async function mergeResolutions(options: HistoryOptions): Promise<Map<string, Fr
  */
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
   const { cwd, stats, contextLines, source, observer } = options;
-  const merges = mergeResolutions(options);
+  // If the main stream fails or its reader stops, the merge pass stops too rather than run on to its end.
+  const stop = new AbortController();
+  const merges = mergeResolutions(options, stop.signal);
   // Read in step with the main stream, so its git runs on the other core; a failure surfaces at the first merge.
   merges.catch(() => {});
-  const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd, env: diffEnv() });
-  const binaries: BlobTarget[] = [];
-  const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-  yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: async (sha) => (await merges).get(sha) ?? [] });
-  await merges;
-  yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source });
+  try {
+    const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd, env: diffEnv() });
+    const binaries: BlobTarget[] = [];
+    const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
+    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: async (sha) => (await merges).get(sha) ?? [] });
+    await merges;
+    yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source });
+  } finally {
+    stop.abort();
+  }
 }
 
 /** Reads the blobs `.gitattributes` made look binary (see attributeBinaries); counts the real ones as skipped. */
