@@ -1,4 +1,3 @@
-import { simpleGit } from 'simple-git';
 import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
@@ -17,6 +16,9 @@ export interface HistoryScan {
   countArgs: string[] | null;
   fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
 }
+
+// simple-git answers the queries around the scan; loaded when first asked (~30 ms), not before git log starts.
+const loadSimpleGit = async () => (await import('simple-git')).simpleGit;
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
@@ -39,7 +41,7 @@ function showProgress(stats: ScanStats, total: number | null): () => void {
 
 /** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
 async function repositoryNotes(cwd: string, stats: ScanStats): Promise<void> {
-  const git = simpleGit(cwd);
+  const git = (await loadSimpleGit())(cwd);
   if ((await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true') {
     stats.notes.push('shallow clone: only the commits it holds were scanned (git fetch --unshallow fetches the rest)');
   }
@@ -51,7 +53,7 @@ async function repositoryNotes(cwd: string, stats: ScanStats): Promise<void> {
 async function commitCount(cwd: string, args: string[] | null): Promise<number | null> {
   if (!args) return null;
   try {
-    return Number((await simpleGit(cwd).raw(['rev-list', '--count', ...args])).trim());
+    return Number((await (await loadSimpleGit())(cwd).raw(['rev-list', '--count', ...args])).trim());
   } catch {
     return null; // a log option rev-list does not take: progress without a total
   }
