@@ -15,7 +15,8 @@ import { gitOutput } from '../git/repo.js';
 import { HOOK_NAMES, type HookName } from './scripts.js';
 
 interface HookScan {
-  fragments: AsyncIterable<Fragment>;
+  /** the text to scan, read with the detector's rules (made only once there is something to scan) */
+  fragments: (detector: Detector) => AsyncIterable<Fragment>;
   /** what was scanned, for the summary line */
   target: string;
   /** the first lines of the advice: what was blocked, how to take the secret out, why to rotate the key */
@@ -26,16 +27,14 @@ interface ScanContext {
   cwd: string;
   args: string[];
   stats: ScanStats;
-  contextLines: number;
-  detector: Detector;
 }
 
 const ZERO_SHA = /^0+$/;
 
-async function stagedScan({ cwd, stats, contextLines }: ScanContext): Promise<HookScan> {
+async function stagedScan({ cwd, stats }: ScanContext): Promise<HookScan> {
   const { stagedFragments } = await import('../sources/staged.js');
   return {
-    fragments: stagedFragments({ cwd, wholeFiles: false, contextLines, stats }),
+    fragments: ({ contextLines }) => stagedFragments({ cwd, wholeFiles: false, contextLines, stats }),
     target: 'staged changes',
     blocked: [
       'keyguard blocked this commit. What to do:',
@@ -45,12 +44,12 @@ async function stagedScan({ cwd, stats, contextLines }: ScanContext): Promise<Ho
   };
 }
 
-async function messageScan({ cwd, args, contextLines }: ScanContext): Promise<HookScan> {
+async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
   const [file] = args;
   if (!file) throw new UsageError('the commit-msg hook takes the message file');
   const { commitMessageFragments } = await import('../sources/commit-msg.js');
   return {
-    fragments: commitMessageFragments(file, { cwd, contextLines }),
+    fragments: ({ contextLines }) => commitMessageFragments(file, { cwd, contextLines }),
     target: 'the commit message',
     blocked: [
       'keyguard blocked this commit: its message holds a secret. What to do:',
@@ -62,8 +61,9 @@ async function messageScan({ cwd, args, contextLines }: ScanContext): Promise<Ho
 
 async function historyScan(context: ScanContext, revisions: string[], blocked: string[], target: string): Promise<HookScan> {
   const { historyFragments } = await import('../sources/history.js');
-  const { cwd, stats, contextLines, detector } = context;
-  return { fragments: historyFragments({ cwd, revisions, stats, contextLines, source: 'history', detector }), target, blocked };
+  const { cwd, stats } = context;
+  const fragments = (detector: Detector) => historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
+  return { fragments, target, blocked };
 }
 
 const ROTATE_COMMITTED = '  2. Rotate the key in AWS IAM (deactivate it, create a new one): a key that reached a commit counts as leaked.';
@@ -139,12 +139,13 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
   try {
     if (!isHookName(name)) throw new UsageError(`hook: unknown hook ${JSON.stringify(name ?? '')} (one of ${HOOK_NAMES.join(', ')})`);
     const cwd = process.cwd();
-    const { detector, remediation } = createDetector();
     const stats = emptyStats();
-    const scan = await SCANS[name]({ cwd, args, stats, contextLines: detector.contextLines, detector });
+    const scan = await SCANS[name]({ cwd, args, stats });
     if (!scan) return 0;
+    // Only now: building the detector runs git config and any secrets.providers commands.
+    const { detector, remediation } = createDetector();
     const filters = await loadFilters({ cwd, root: workTreeRoot(cwd) });
-    const findings = await collectFindings(scan.fragments, detector, filters);
+    const findings = await collectFindings(scan.fragments(detector), detector, filters);
     if (!findings.length) return 0;
     // Hooks talk on stderr: git shows it, and a GUI client shows it in its error dialog.
     process.stderr.write(textReporter(findings, stats, { mask: true, target: scan.target, remediation, color: Boolean(process.stderr.isTTY && !process.env.NO_COLOR) }));
