@@ -28,7 +28,7 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   const { detector } = createDetector(cwd);
   const stats = emptyStats();
   const filters = await loadFilters({ cwd, root });
-  const findings = await collectFindings(fileFragments(listTargets([], { cwd, git: root !== null }), detector.contextLines, stats), detector, filters);
+  const findings = await collectFindings(fileFragments(listTargets([], { cwd, git: root !== null, root }), detector.contextLines, stats), detector, filters);
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');

@@ -1,5 +1,6 @@
 // The commands git-secrets users know, on the same git configuration: add, add-provider, aws-provider, list.
 import type { Argv, CommandModule } from 'yargs';
+import { escapeEre } from '../regex.js';
 import { UsageError } from '../errors.js';
 import { ALLOWLIST_FILE, formatAllowEntry, parseAllowlist } from '../filters/allowlist.js';
 import { awsCredentialValues, defaultCredentialsFile } from '../filters/aws-credentials.js';
@@ -21,9 +22,6 @@ function addTo(key: SecretsKey, value: string, args: ScopeArgs): void {
   process.stdout.write(`keyguard: ${added ? 'added to' : 'already in'} ${key}${args.global ? ' (global)' : ''}: ${value}\n`);
 }
 
-/** Escapes what is special in both POSIX ERE (git-secrets) and RE2 (keyguard), so either reads the text as is. */
-const literalPattern = (text: string) => text.replace(/[\\.|$(){}?+*^[\]]/g, '\\$&');
-
 interface AddArgs extends ScopeArgs {
   pattern: string;
   allowed: boolean;
@@ -41,7 +39,7 @@ const addCommand: CommandModule<object, AddArgs> = {
       .example('$0 add \'password\\s*=\\s*\\S{12,}\'', 'prohibit a pattern')
       .example('$0 add --allowed --literal 1234-5678', 'allow a literal value') as unknown as Argv<AddArgs>,
   handler: (args) => {
-    const pattern = args.literal ? literalPattern(String(args.pattern)) : String(args.pattern);
+    const pattern = args.literal ? escapeEre(String(args.pattern)) : String(args.pattern);
     if (!pattern.trim()) throw new UsageError('an empty pattern would match everything');
     const key: SecretsKey = args.allowed ? 'secrets.allowed' : 'secrets.patterns';
     new LinearRegex(pattern, `keyguard add ${JSON.stringify(pattern)}`); // refuse what a scan could not compile

@@ -13,7 +13,7 @@ export interface HistoryScan {
   /** what the report says was scanned */
   target: string;
   /** git rev-list arguments naming the commits, for the progress total (null: no total) */
-  countArgs: string[] | null;
+  countArgs: string[];
   fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
 }
 
@@ -50,8 +50,7 @@ async function repositoryNotes(cwd: string, stats: ScanStats): Promise<void> {
   }
 }
 
-async function commitCount(cwd: string, args: string[] | null): Promise<number | null> {
-  if (!args) return null;
+async function commitCount(cwd: string, args: string[]): Promise<number | null> {
   try {
     return Number((await (await loadSimpleGit())(cwd).raw(['rev-list', '--count', ...args])).trim());
   } catch {

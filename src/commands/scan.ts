@@ -51,7 +51,7 @@ async function runScan(args: ScanArgs): Promise<number> {
     fragments = fragmentsOf(process.stdin, { file: '(stdin)', source: 'stdin', commit: null }, detector.contextLines, stats);
     target = 'stdin';
   } else {
-    fragments = fileFragments(listTargets(args.paths, { cwd, git: args.git }), detector.contextLines, stats);
+    fragments = fileFragments(listTargets(args.paths, { cwd, git: args.git, root }), detector.contextLines, stats);
     target = args.paths.length ? args.paths.join(', ') : (root ?? cwd);
   }
   const filters = await loadFilters({ cwd, root, baseline: args.baseline });

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../regex.js';
 import type { Rule, RuleSet } from '../rules/types.js';
 import type { Finding, Fragment } from '../types.js';
 import { base64Tokens, encodedPrefixes, urlTokens } from './decode.js';
@@ -57,7 +58,7 @@ export class Detector {
     this.allowed = ruleSet.allowed;
     this.contextLines = Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
     const keywords = [...new Set(this.rules.flatMap((rule) => rule.keywords))].sort((a, b) => b.length - a.length);
-    const alternation = (words: string[]) => words.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const alternation = (words: string[]) => words.map(escapeRegExp).join('|');
     this.keywordRegex = keywords.length ? new RegExp(alternation(keywords), 'gi') : null;
     // A rule without keywords may match anywhere, so its decoded matches may stand anywhere too.
     const everywhere = this.rules.some((rule) => rule.keywords.length === 0);

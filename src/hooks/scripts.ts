@@ -1,6 +1,7 @@
 // The POSIX sh that keyguard puts in a repository: whole hook scripts for a hooks directory, and blocks of
 // lines for husky's files. Both start Node only when there can be something to find, and fail closed: any
 // failure to run keyguard blocks the commit with a message saying how to fix it.
+import { escapeEre } from '../regex.js';
 
 export const HOOK_NAMES = ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -32,8 +33,6 @@ const WHAT: Record<HookName, string> = {
 /** A word in single quotes for sh. */
 export const shQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
-const ereEscape = (text: string) => text.replace(/[\\.[\]()*+?{}|^$]/g, '\\$&');
-
 /**
  * An extended regex (for grep -Ei) that matches every message a rule could report on: a finding needs one of
  * the rules' keywords on its line, or an encoded token that decodes to one (24+ base64 characters or a URL
@@ -41,7 +40,7 @@ const ereEscape = (text: string) => text.replace(/[\\.[\]()*+?{}|^$]/g, '\\$&');
  */
 export function messagePrefilter(ruleKeywords: readonly (readonly string[])[]): string | null {
   if (ruleKeywords.some((keywords) => keywords.length === 0)) return null;
-  const words = [...new Set(ruleKeywords.flat())].sort().map(ereEscape);
+  const words = [...new Set(ruleKeywords.flat())].sort().map(escapeEre);
   return [...words, '[A-Za-z0-9+/]{24}', '%(2[BF]|3D)'].join('|');
 }
 

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { escapeRegExp } from '../regex.js';
 import type { Rule } from './types.js';
 import { awsCredentialValues } from '../filters/aws-credentials.js';
 import { readSecretsConfig } from '../filters/git-config.js';
@@ -60,7 +61,7 @@ function literalRule(value: string): Rule {
     id: `prohibited-value-${shortHash(value)}`,
     description: 'prohibited value (secrets.providers)',
     severity: 'critical',
-    regex: new RegExp(value.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), 'gd'),
+    regex: new RegExp(escapeRegExp(value), 'gd'),
     secretGroup: 0,
     keywords: [value.toLowerCase()],
     context: null,

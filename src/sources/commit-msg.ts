@@ -8,8 +8,6 @@ import type { Fragment } from '../types.js';
 import { chunkText } from './chunker.js';
 
 const SCISSORS = ' ------------------------ >8 ------------------------';
-// Without a pair of keys, context only matters across fragment seams, which a message rarely has.
-const CONTEXT_LINES = 3;
 
 interface MessageConfig {
   /** null: core.commentChar is "auto", and git picks a character no line starts with */
@@ -52,7 +50,7 @@ function committedText(text: string, config: MessageConfig): string {
 }
 
 /** The commit message file a commit-msg hook is given, as fragments of what will be committed. */
-export async function* commitMessageFragments(file: string, options: { cwd: string; contextLines?: number }): AsyncGenerator<Fragment> {
+export async function* commitMessageFragments(file: string, options: { cwd: string; contextLines: number }): AsyncGenerator<Fragment> {
   let text: string;
   try {
     text = await readFile(resolve(options.cwd, file), 'utf8');
@@ -61,5 +59,5 @@ export async function* commitMessageFragments(file: string, options: { cwd: stri
     throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
   }
   const committed = committedText(text, await messageConfig(options.cwd));
-  yield* chunkText([committed], { file, source: 'commit-msg', commit: null, message: true }, { contextLines: options.contextLines ?? CONTEXT_LINES });
+  yield* chunkText([committed], { file, source: 'commit-msg', commit: null, message: true }, { contextLines: options.contextLines });
 }

@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { UsageError, messageOf } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitStream, records } from '../git/stream.js';
-import type { Fragment, ScanStats, SourceKind } from '../types.js';
+import type { Fragment, ScanStats } from '../types.js';
 import { isBinary } from './binary.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 
@@ -20,6 +20,8 @@ export interface ListOptions {
   cwd: string;
   /** false for --no-git: walk directories as they are, with no repository and no .gitignore */
   git: boolean;
+  /** the work tree holding cwd, when the caller already asked git (null: none) */
+  root?: string | null;
 }
 
 function displayPath(abs: string, base: string): string {
@@ -61,14 +63,14 @@ async function statOrFail(abs: string, given: string) {
  * even if ignored, because the user named it.
  */
 export async function* listTargets(paths: string[], options: ListOptions): AsyncGenerator<FileTarget> {
-  const root = options.git ? workTreeRoot(options.cwd) : null;
+  const root = options.git ? (options.root === undefined ? workTreeRoot(options.cwd) : options.root) : null;
   if (paths.length === 0) {
     if (!root) throw new UsageError(options.git ? `${options.cwd} is not in a git work tree: name the paths to scan, or pass --no-git` : 'name the paths to scan');
     for await (const rel of gitFiles(root)) yield { path: join(root, rel), file: rel };
     return;
   }
   // One `git rev-parse` per directory, not per path: lint-staged passes hundreds of files of a few folders.
-  const roots = new Map<string, string | null>();
+  const roots = new Map<string, string | null>([[options.cwd, root]]);
   const rootOf = (dir: string) => {
     if (!roots.has(dir)) roots.set(dir, workTreeRoot(dir));
     return roots.get(dir)!;
@@ -132,12 +134,12 @@ function contentOf(target: FileTarget): Iterable<Buffer> | AsyncIterable<Buffer>
 }
 
 /** Fragments of every target file, in order. */
-export async function* fileFragments(targets: AsyncIterable<FileTarget>, contextLines: number, stats: ScanStats, source: SourceKind = 'file'): AsyncGenerator<Fragment> {
+export async function* fileFragments(targets: AsyncIterable<FileTarget>, contextLines: number, stats: ScanStats): AsyncGenerator<Fragment> {
   for await (const target of targets) {
     const content = contentOf(target);
     if (!content) continue;
     try {
-      yield* fragmentsOf(content, { file: target.file, source, commit: null }, contextLines, stats);
+      yield* fragmentsOf(content, { file: target.file, source: 'file', commit: null }, contextLines, stats);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`${target.file}: cannot read (${messageOf(error)})`);
