@@ -39,6 +39,16 @@ describe('scan-history', () => {
     expect(findings[0]).toMatchObject({ file: 'conf.ini', line: 2, commit: first, commits: 4 });
   });
 
+  it('ends the count when the file is deleted whole (git prints no lines for it)', () => {
+    const repo = newRepo();
+    const first = repo.commit('add', { 'my keys.ini': `${keyLine('whole')}\n` });
+    repo.commit('other file', { 'x.txt': 'x\n' });
+    repo.git('rm', '-q', 'my keys.ini');
+    repo.commit('remove');
+    repo.commit('later', { 'y.txt': 'y\n' });
+    expect(repo.keyguardJson(['scan-history']).findings).toMatchObject([{ file: 'my keys.ini', commit: first, commits: 2 }]);
+  });
+
   it('scans commit messages', () => {
     const repo = newRepo();
     const sha = repo.commit(`Fix deploy\n\nused ${fakeKeyId('msg')} for now`, { 'a.txt': 'a\n' });

@@ -6,10 +6,12 @@ import { chunkText, type FragmentBase } from './chunker.js';
  * Options that make `git diff` and `git log -p` print the one shape parseDiff reads, whatever the user's
  * configuration says: no context lines (git does less work, and only added lines matter), fixed a/ b/
  * prefixes, full blob ids, no colour, no external or textconv drivers, renames found (a renamed file's
- * lines are not new) but not copies (a copied key is a new one, and must show as added).
+ * lines are not new) but not copies (a copied key is a new one, and must show as added), and a deleted file
+ * as its header alone (-D: its lines are no findings, and git need not read the old blob to print them).
  */
 export const DIFF_ARGS = [
   '-U0',
+  '-D',
   '--no-color',
   '--no-ext-diff',
   '--no-textconv',
@@ -57,6 +59,8 @@ export interface DiffObserver {
   watches(file: string): boolean;
   /** `text`: deleted lines of `file`, several joined by '\n' (a hunk's block), or a piece of a very long one */
   deleted(file: string, text: string): void;
+  /** `file` was deleted whole (-D prints no lines for it) */
+  removed(file: string): void;
 }
 
 export interface DiffOptions {
@@ -228,6 +232,8 @@ class DiffParser {
       const [ids, mode] = text.slice(6).split(' ');
       this.blob = ids.slice(ids.indexOf('..') + 2);
       if (SKIPPED_MODES.has(mode)) this.skipFile = true;
+    } else if (text.startsWith('deleted file mode ')) {
+      if (this.watched()) this.options.observer!.removed(this.file!);
     } else if (text.startsWith('new file mode ') || text.startsWith('new mode ')) {
       if (SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
     } else if (text.startsWith('Binary files ')) {

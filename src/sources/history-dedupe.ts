@@ -46,6 +46,10 @@ export class HistoryDedupe implements Filter, DiffObserver {
     for (const place of this.openByFile.get(file) ?? []) if (text.includes(place.needle)) this.pendingClose.add(place);
   }
 
+  removed(file: string): void {
+    for (const place of this.openByFile.get(file) ?? []) this.pendingClose.add(place);
+  }
+
   keep(finding: Finding): boolean {
     // The same key in two messages is two leaks, one per commit.
     const key = finding.message ? `${finding.fingerprint}@${finding.commit?.sha}` : finding.fingerprint;
