@@ -154,9 +154,10 @@ export class Detector {
   private decodeRanges(text: string, lines: LineIndex, keywordLines: Map<string, number[]>): Array<[number, number]> {
     if (!this.encodedKeywordRegex) return [[0, text.length]];
     const wanted = new Set<number>();
-    const last = lines.count - 1;
+    // Most texts hold no keyword: they never pay for indexing their lines.
     const near = (line: number) => {
-      for (let l = Math.max(0, line - this.contextLines); l <= Math.min(last, line + this.contextLines); l++) wanted.add(l);
+      const last = Math.min(lines.count - 1, line + this.contextLines);
+      for (let l = Math.max(0, line - this.contextLines); l <= last; l++) wanted.add(l);
     };
     for (const list of keywordLines.values()) list.forEach(near);
     // An encoded key is a pair for an encoded secret beside it: decode around it too.
