@@ -1,5 +1,6 @@
 import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
+import { gitQueries } from '../git/queries.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
@@ -17,8 +18,6 @@ export interface HistoryScan {
   fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
 }
 
-// simple-git answers the queries around the scan; loaded when first asked (~30 ms), not before git log starts.
-const loadSimpleGit = async () => (await import('simple-git')).simpleGit;
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
@@ -39,20 +38,26 @@ function showProgress(stats: ScanStats, total: number | null): () => void {
   };
 }
 
-/** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
-async function repositoryNotes(cwd: string, stats: ScanStats): Promise<void> {
-  const git = (await loadSimpleGit())(cwd);
-  if ((await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true') {
-    stats.notes.push('shallow clone: only the commits it holds were scanned (git fetch --unshallow fetches the rest)');
+/** Whether the repository is a shallow clone; false when git cannot tell (the note is advice, not a verdict). */
+async function isShallow(cwd: string): Promise<boolean> {
+  try {
+    return (await (await gitQueries(cwd)).raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  } catch {
+    return false;
   }
-  if (stats.commits === 0 && !(await git.raw(['for-each-ref', '--count=1'])).trim()) {
+}
+
+/** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
+async function repositoryNotes(cwd: string, stats: ScanStats, shallow: boolean): Promise<void> {
+  if (shallow) stats.notes.push('shallow clone: only the commits it holds were scanned (git fetch --unshallow fetches the rest)');
+  if (stats.commits === 0 && !(await (await gitQueries(cwd)).raw(['for-each-ref', '--count=1'])).trim()) {
     stats.notes.push('empty repository: no commits to scan');
   }
 }
 
 async function commitCount(cwd: string, args: string[]): Promise<number | null> {
   try {
-    return Number((await (await loadSimpleGit())(cwd).raw(['rev-list', '--count', ...args])).trim());
+    return Number((await (await gitQueries(cwd)).raw(['rev-list', '--count', ...args])).trim());
   } catch {
     return null; // a log option rev-list does not take: progress without a total
   }
@@ -64,6 +69,8 @@ async function commitCount(cwd: string, args: string[]): Promise<number | null> 
  */
 export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promise<number> {
   const { cwd } = scan;
+  // Asked first, so that simple-git loads and answers while git log walks the history before its first byte.
+  const shallow = isShallow(cwd);
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
@@ -77,6 +84,6 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
     stop();
   }
   dedupe.finish();
-  await repositoryNotes(cwd, stats);
+  await repositoryNotes(cwd, stats, await shallow);
   return writeReport(findings, stats, args, scan.target, remediation);
 }

@@ -1,6 +1,6 @@
-import { simpleGit } from 'simple-git';
 import { UsageError } from '../errors.js';
 import type { BlobTarget } from '../git/blobs.js';
+import { gitQueries } from '../git/queries.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -13,7 +13,7 @@ const FETCH_ADVICE =
 /** The full id of a commit, or a UsageError that says how to fetch it when the clone lacks it. */
 async function commitId(cwd: string, ref: string, role: string): Promise<string> {
   try {
-    return (await simpleGit(cwd).raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
+    return (await (await gitQueries(cwd)).raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
   } catch {
     throw new UsageError(`${role} ${ref} is not in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
   }
@@ -39,7 +39,7 @@ export async function resolveRange(cwd: string, spec: { range?: string; base?: s
   const base = await commitId(cwd, baseRef, 'BASE');
   if (!mergeBase) return { base, head };
   try {
-    return { base: (await simpleGit(cwd).raw(['merge-base', base, head])).trim(), head };
+    return { base: (await (await gitQueries(cwd)).raw(['merge-base', base, head])).trim(), head };
   } catch {
     throw new UsageError(`no merge base of ${baseRef} and ${headRef} in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
   }
