@@ -1,7 +1,7 @@
 import { escapeRegExp } from '../regex.js';
 import type { Rule, RuleSet } from '../rules/types.js';
 import type { Finding, Fragment } from '../types.js';
-import { base64Tokens, encodedPrefixes, urlTokens } from './decode.js';
+import { base64Tokens, type EncodedToken, encodedPrefixes, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from './fingerprint.js';
 import { LineIndex } from './lines.js';
@@ -25,17 +25,38 @@ interface Candidate {
 /** Text as line keywords are compared: lowercase, letters and digits only (`SECRET_KEY` → `secretkey`). */
 export const normalizeForKeywords = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** A set of line indexes as [from, to) offset ranges of consecutive lines. */
-function lineRanges(wanted: Set<number>, lines: LineIndex): Array<[number, number]> {
-  const sorted = [...wanted].sort((a, b) => a - b);
-  const ranges: Array<[number, number]> = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    ranges.push([lines.start(sorted[i]), lines.end(sorted[j])]);
-    i = j + 1;
+const NOWHERE: ReadonlyArray<[number, number]> = [];
+const NO_KEYWORDS: ReadonlyMap<string, number[]> = new Map();
+
+/**
+ * Line indexes a regex should read, as [from, to) offset ranges of consecutive lines. Most texts hold no
+ * keyword, so the set is made only once a line is added: a scan asks this for every rule of every fragment.
+ */
+class LineSet {
+  private lines: Set<number> | null = null;
+
+  addAll(lines: readonly number[] | undefined): void {
+    if (lines) for (const line of lines) (this.lines ??= new Set()).add(line);
   }
-  return ranges;
+
+  /** `line` and the lines within `window` of it. */
+  addAround(line: number, window: number, index: LineIndex): void {
+    const last = Math.min(line + window, index.count - 1);
+    for (let l = Math.max(0, line - window); l <= last; l++) (this.lines ??= new Set()).add(l);
+  }
+
+  ranges(index: LineIndex): ReadonlyArray<[number, number]> {
+    if (!this.lines) return NOWHERE;
+    const sorted = [...this.lines].sort((a, b) => a - b);
+    const ranges: Array<[number, number]> = [];
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      ranges.push([index.start(sorted[i]), index.end(sorted[j])]);
+      i = j + 1;
+    }
+    return ranges;
+  }
 }
 
 /**
@@ -106,17 +127,17 @@ export class Detector {
   }
 
   /** For each keyword found in the text (lowercased), the lines it stands on, in order. */
-  private keywordLines(text: string, lines: LineIndex): Map<string, number[]> {
-    const found = new Map<string, number[]>();
-    if (!this.keywordRegex) return found;
+  private keywordLines(text: string, lines: LineIndex): ReadonlyMap<string, number[]> {
+    let found: Map<string, number[]> | null = null;
+    if (!this.keywordRegex) return NO_KEYWORDS;
     for (const match of text.matchAll(this.keywordRegex)) {
       const keyword = match[0].toLowerCase();
       const line = lines.lineOf(match.index);
-      const list = found.get(keyword);
+      const list = (found ??= new Map()).get(keyword);
       if (!list) found.set(keyword, [line]);
       else if (list[list.length - 1] !== line) list.push(line);
     }
-    return found;
+    return found ?? NO_KEYWORDS;
   }
 
   /**
@@ -124,20 +145,15 @@ export class Detector {
    * lines holding one of its keywords plus, for a pairing rule, the lines within its window of a pair.
    * Most text holds no keyword, so the costly regexes read a few lines instead of every byte.
    */
-  private searchRanges(rule: Rule, keywordLines: Map<string, number[]>, candidates: Candidate[], lines: LineIndex): Array<[number, number]> {
+  private searchRanges(rule: Rule, keywordLines: ReadonlyMap<string, number[]>, candidates: Candidate[], lines: LineIndex): ReadonlyArray<[number, number]> {
     if (rule.keywords.length === 0) return [[0, lines.textLength]];
-    const wanted = new Set<number>();
-    for (const keyword of rule.keywords) for (const line of keywordLines.get(keyword) ?? []) wanted.add(line);
+    const wanted = new LineSet();
+    for (const keyword of rule.keywords) wanted.addAll(keywordLines.get(keyword));
     const pairWith = rule.context?.pairWith;
     if (pairWith?.size) {
-      const window = rule.context!.pairWindow;
-      for (const c of candidates) {
-        if (c.allowedValue || !pairWith.has(c.rule.id)) continue;
-        const last = Math.min(c.line + window, lines.count - 1);
-        for (let line = Math.max(0, c.line - window); line <= last; line++) wanted.add(line);
-      }
+      for (const c of candidates) if (!c.allowedValue && pairWith.has(c.rule.id)) wanted.addAround(c.line, rule.context!.pairWindow, lines);
     }
-    return lineRanges(wanted, lines);
+    return wanted.ranges(lines);
   }
 
   private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
@@ -151,23 +167,19 @@ export class Detector {
    * token of every line was the costliest step of a scan, and a decoded secret with no keyword near it and no
    * key at its start could not be reported anyway, but by a rule without keywords (then: everywhere).
    */
-  private decodeRanges(text: string, lines: LineIndex, keywordLines: Map<string, number[]>): Array<[number, number]> {
+  private decodeRanges(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>): ReadonlyArray<[number, number]> {
     if (!this.encodedKeywordRegex) return [[0, text.length]];
-    const wanted = new Set<number>();
-    // Most texts hold no keyword: they never pay for indexing their lines.
-    const near = (line: number) => {
-      const last = Math.min(lines.count - 1, line + this.contextLines);
-      for (let l = Math.max(0, line - this.contextLines); l <= last; l++) wanted.add(l);
-    };
-    for (const list of keywordLines.values()) list.forEach(near);
+    const wanted = new LineSet();
+    for (const list of keywordLines.values()) for (const line of list) wanted.addAround(line, this.contextLines, lines);
     // An encoded key is a pair for an encoded secret beside it: decode around it too.
-    for (const match of text.matchAll(this.encodedKeywordRegex)) near(lines.lineOf(match.index));
-    return lineRanges(wanted, lines);
+    for (const match of text.matchAll(this.encodedKeywordRegex)) wanted.addAround(lines.lineOf(match.index), this.contextLines, lines);
+    return wanted.ranges(lines);
   }
 
   /** Runs every rule over each encoded token's line with the token decoded; reports at the encoded span. */
-  private collectDecoded(text: string, lines: LineIndex, keywordLines: Map<string, number[]>, candidates: Candidate[]): void {
-    const tokens = this.decodeRanges(text, lines, keywordLines).flatMap(([from, to]) => [...base64Tokens(text, from, to)]);
+  private collectDecoded(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>, candidates: Candidate[]): void {
+    const tokens: EncodedToken[] = [];
+    for (const [from, to] of this.decodeRanges(text, lines, keywordLines)) tokens.push(...base64Tokens(text, from, to));
     tokens.push(...urlTokens(text));
     for (const token of tokens) {
       const line = lines.lineOf(token.start);
