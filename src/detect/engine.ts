@@ -128,8 +128,8 @@ export class Detector {
 
   /** For each keyword found in the text (lowercased), the lines it stands on, in order. */
   private keywordLines(text: string, lines: LineIndex): ReadonlyMap<string, number[]> {
-    let found: Map<string, number[]> | null = null;
     if (!this.keywordRegex) return NO_KEYWORDS;
+    let found: Map<string, number[]> | null = null; // made at the first keyword: most texts hold none
     for (const match of text.matchAll(this.keywordRegex)) {
       const keyword = match[0].toLowerCase();
       const line = lines.lineOf(match.index);
