@@ -2,13 +2,25 @@ import type { Detector } from './detect/engine.js';
 import type { Filter } from './filters/types.js';
 import type { Finding, Fragment } from './types.js';
 
-/** sources → detector → filters: the findings of a stream of fragments that no filter accepted. */
-export async function collectFindings(fragments: AsyncIterable<Fragment>, detector: Detector, filters: readonly Filter[]): Promise<Finding[]> {
+/**
+ * sources → detector → filters: the findings of a stream of fragments that no filter accepted. The filters
+ * may still be loading (a promise): then the source starts first (a git process that walks the history
+ * before its first byte), and filters that fail to load stop it at its first fragment.
+ */
+export async function collectFindings(
+  fragments: AsyncIterable<Fragment>,
+  detector: Detector,
+  filters: readonly Filter[] | Promise<readonly Filter[]>,
+): Promise<Finding[]> {
+  if (filters instanceof Promise) filters.catch(() => {}); // its error is thrown below, not reported as unhandled
   const findings: Finding[] = [];
+  let ready: readonly Filter[] | undefined;
   for await (const fragment of fragments) {
+    ready ??= await filters;
     for (const finding of detector.detect(fragment)) {
-      if (filters.every((filter) => filter.keep(finding))) findings.push(finding);
+      if (ready.every((filter) => filter.keep(finding))) findings.push(finding);
     }
   }
+  await filters;
   return findings;
 }

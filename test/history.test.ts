@@ -49,6 +49,15 @@ describe('scan-history', () => {
     expect(repo.keyguardJson(['scan-history']).findings).toMatchObject([{ file: 'my keys.ini', commit: first, commits: 2 }]);
   });
 
+  it('stops git and exits 2 when the allowlist cannot be read, though git started first', () => {
+    const repo = newRepo();
+    repo.commit('add', { 'a.txt': `${keyLine('policy')}\n` });
+    repo.write('.keyguardallow', 'not-an-entry\n');
+    const { code, stderr } = repo.keyguard(['scan-history']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^keyguard: \.keyguardallow:1: /);
+  });
+
   it('scans commit messages', () => {
     const repo = newRepo();
     const sha = repo.commit(`Fix deploy\n\nused ${fakeKeyId('msg')} for now`, { 'a.txt': 'a\n' });

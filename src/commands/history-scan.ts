@@ -74,9 +74,11 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
-  const filters = [...(await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline })), dedupe];
   // The total is for the progress line only: off a terminal, the scan does not wait for a rev-list.
   const stop = showProgress(stats, process.stderr.isTTY ? await commitCount(cwd, scan.countArgs) : null);
+  // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
+  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits).
+  const filters = Promise.resolve().then(async () => [...(await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline })), dedupe]);
   let findings;
   try {
     findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters);
