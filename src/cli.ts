@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { STDIN_ARGUMENT } from './commands/stdin.js';
 import { UsageError, messageOf } from './errors.js';
+import { packageFile } from './package-files.js';
 
 type Loader = () => Promise<CommandModule[]>;
 
@@ -44,7 +45,7 @@ async function commandsFor(argv: string[]): Promise<CommandModule[]> {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

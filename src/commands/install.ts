@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type Change, applyAll } from '../hooks/changes.js';
 import { planInstall, planUninstall } from '../hooks/install.js';
 import { HOOK_NAMES, messagePrefilter } from '../hooks/scripts.js';
 import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
+import { packageFile } from '../package-files.js';
 import { loadRuleSet } from '../rules/load.js';
 
 interface WhereArgs {
@@ -57,7 +57,7 @@ export const installCommand: CommandModule<object, InstallArgs> = {
     const { target, templateDir, configured } = resolveTarget(args, cwd);
     const plan = planInstall(target, {
       force: args.force,
-      launcher: { node: process.execPath, bin: fileURLToPath(new URL('../../bin/keyguard', import.meta.url)) },
+      launcher: { node: process.execPath, bin: packageFile('bin/keyguard') },
       prefilter: messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords)),
     });
     if (plan.refusals.length) throw new UsageError(`nothing installed: ${plan.refusals.join('; ')}`);

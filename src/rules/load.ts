@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { normalizeForKeywords } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
+import { packageFile } from '../package-files.js';
 import type { Severity } from '../types.js';
 import type { Rule, RuleSet, RuleSpec } from './types.js';
 
 /** patterns/ at the package root, next to dist/ and src/. */
-export const BUILTIN_PATTERNS_DIR = fileURLToPath(new URL('../../patterns/', import.meta.url));
+export const BUILTIN_PATTERNS_DIR = packageFile('patterns/');
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'remediation']);
