@@ -18,7 +18,6 @@ export interface HistoryScan {
   fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
 }
 
-
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
 /** A progress line on stderr while the scan runs, only on a terminal (never in a CI log). Returns its stop. */
