@@ -3,14 +3,10 @@
 //   node bench/history.mjs [--commits N] [--runs N]
 // The two commands run in turns, so both see the same state of a shared, noisy machine (single runs vary by
 // ±0.2 s on these 2-core VMs); the ratio given is the median of the per-turn ratios.
-import { BIN, fmt, historyRepo, measure } from './lib.mjs';
+import { BIN, fmt, historyRepo, measure, median, numberOption } from './lib.mjs';
 
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-};
-const commits = option('--commits', 5000);
-const runs = option('--runs', 7);
+const commits = numberOption('--commits', 5000);
+const runs = numberOption('--runs', 7);
 const repo = historyRepo(commits);
 
 const turns = [];
@@ -21,7 +17,6 @@ for (let i = 0; i < runs; i++) {
   turns.push({ gitLog, scan, ratio: scan.seconds / gitLog.seconds });
 }
 const logMb = Number(measure('sh', ['-c', 'git log -p --all | wc -c'], { cwd: repo }).stdout.trim()) / 1024 / 1024;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const row = (pick) => {
   const seconds = turns.map((t) => pick(t).seconds);
   return `${fmt(Math.min(...seconds))} s | ${fmt(median(seconds))} s | ${fmt(Math.max(...turns.map((t) => pick(t).rssMb)), 0)} MB`;

@@ -5,10 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, fmt } from './lib.mjs';
+import { BIN, fmt, median, numberOption } from './lib.mjs';
 
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg === -1 ? 25 : Number(process.argv[runsArg + 1]);
+const runs = numberOption('--runs', 25);
 
 // Every repository here runs with its own HOME and git config: no template, hook or setting of the user's.
 const scratch = mkdtempSync(join(tmpdir(), 'keyguard-bench-hooks-'));
@@ -48,7 +47,6 @@ function commitSeconds(dir, round, args) {
   return seconds;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const hasGitSecrets = spawnSync('git-secrets', ['--help'], { stdio: 'ignore' }).error === undefined;
 const keyguardRepo = repository('keyguard', (dir) => execFileSync(process.execPath, [BIN, 'install'], { cwd: dir, env }));

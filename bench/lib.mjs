@@ -42,3 +42,11 @@ export function best(n, run) {
 }
 
 export const fmt = (n, digits = 2) => n.toFixed(digits);
+
+/** A numeric command-line option (`--runs 7`), or `fallback` when it is not given. */
+export function numberOption(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -4,14 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, CACHE, best, fmt, historyRepo, measure } from './lib.mjs';
+import { BIN, CACHE, best, fmt, historyRepo, measure, numberOption } from './lib.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-};
-const commits = arg('--commits', 5000);
-const bigMb = arg('--big-mb', 1024);
+const commits = numberOption('--commits', 5000);
+const bigMb = numberOption('--big-mb', 1024);
 
 // A plain checkout of the history repository's last commit: real code, ~70 MB.
 const repo = historyRepo(commits);
