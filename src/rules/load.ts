@@ -7,7 +7,7 @@ import type { Severity } from '../types.js';
 import type { Rule, RuleSet, RuleSpec } from './types.js';
 
 /** patterns/ at the package root, next to dist/ and src/. */
-export const BUILTIN_PATTERNS_DIR = packageFile('patterns/');
+const BUILTIN_PATTERNS_DIR = packageFile('patterns/');
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'remediation']);
