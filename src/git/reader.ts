@@ -77,19 +77,24 @@ function wholeCharactersEnd(bytes: Buffer): number {
   return bytes.length;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Reads a stream of UTF-8 text by lines, like StreamReader, for parsers that read millions of short lines
- * (`git log -p`): each chunk is decoded once (a character split between chunks waits for its end; invalid
- * bytes become U+FFFD as a line's own decoding would make them, since a newline never sits inside a
- * character), and lines are slices of that string instead of a Buffer and a decoding each.
+ * (`git log -p`): each chunk is decoded once up to its last newline (a newline never sits inside a
+ * character, so no character is cut; invalid bytes become U+FFFD as a line's own decoding would make them),
+ * and lines are slices of that string instead of a Buffer and a decoding each. The partial line after the
+ * last newline waits, as bytes, for the next chunk.
  */
 export class TextReader {
   private readonly source: AsyncIterator<Buffer>;
-  /** the bytes of a character that the last chunk ended in the middle of */
-  private held: Buffer = Buffer.alloc(0);
+  /** bytes after the last newline decoded: the start of a line whose end has not come yet */
+  private held: Buffer = NO_BYTES;
   private text = '';
   private pos = 0;
   private ended = false;
+  /** the text is ASCII: its UTF-8 size is its length */
+  private ascii = true;
   /** where the line last returned began, and whether it was complete: unread() goes back to it */
   private lineStart = 0;
   private lineComplete = true;
@@ -110,8 +115,8 @@ export class TextReader {
   }
 
   /**
-   * The next line without its '\n', or undefined when the buffered text holds no whole line (call fill()).
-   * At the end of the stream the last line may lack its '\n'. A line longer than LONG_LINE characters comes in
+   * The next line without its '\n', or undefined when the decoded text holds no more lines (call fill()).
+   * At the end of the stream the last line may lack its '\n'. A line longer than LONG_LINE bytes comes in
    * pieces, each but the last with `complete` false, so memory stays bounded on a 100 MB one-line file.
    */
   line(): string | undefined {
@@ -119,8 +124,8 @@ export class TextReader {
     this.lineComplete = this.complete;
     const end = this.text.indexOf('\n', this.pos);
     if (end === -1) {
-      const buffered = this.text.length - this.pos;
-      if (buffered === 0 || (!this.ended && buffered < LONG_LINE)) return undefined;
+      // Text after the last newline is decoded only at the end of the stream or as a piece of a long line.
+      if (this.pos >= this.text.length) return undefined;
       const rest = this.text.slice(this.pos);
       this.pos = this.text.length;
       this.complete = this.ended;
@@ -139,9 +144,9 @@ export class TextReader {
   }
 
   /**
-   * Passes over the next whole lines that begin with `prefix` (at most `max`, only those already buffered,
-   * none while a long line is being read in pieces) and returns how many: a hunk's block of added or
-   * deleted lines is found with one indexOf per line and no string made. runText() gives their text.
+   * Passes over the next whole lines that begin with `prefix` (at most `max`, none while a long line is
+   * being read in pieces) and returns how many: a hunk's block of added or deleted lines is found with one
+   * indexOf per line and no string made. runText() gives their text.
    */
   run(prefix: number, max: number): number {
     this.runStart = this.runEnd = this.pos;
@@ -168,31 +173,37 @@ export class TextReader {
 
   /** The UTF-8 size of the last run() (prefixes included, newlines not: what StreamReader's lines measure). */
   runBytes(count: number): number {
-    return Buffer.byteLength(this.text.slice(this.runStart, this.runEnd)) - count;
+    const chars = this.runEnd - this.runStart;
+    return (this.ascii ? chars : Buffer.byteLength(this.text.slice(this.runStart, this.runEnd))) - count;
   }
 
   /**
-   * Reads and decodes the next chunk; false at the end of the stream. The unread tail (a partial line) is
-   * encoded back and decoded with the chunk rather than joined to its text: a joined string is a rope, and
-   * indexOf and charCodeAt on a rope made the scan 5x slower. Encoding back is lossless (what was decoded is
-   * whole characters, U+FFFD included).
+   * Reads the next chunk and decodes it with the partial line before it, up to its last newline; false at
+   * the end of the stream. Call it only once line() returned undefined: the text not yet read is dropped.
    */
   async fill(): Promise<boolean> {
     if (this.ended) return false;
     const next = await this.source.next();
-    const rest = this.pos < this.text.length ? Buffer.from(this.text.slice(this.pos)) : undefined;
     this.pos = 0;
     if (next.done) {
       this.ended = true;
-      const bytes = rest ? Buffer.concat([rest, this.held]) : this.held;
-      this.text = bytes.toString('utf8');
+      this.decode(this.held, this.held.length);
+      this.held = NO_BYTES;
       return this.text.length > 0;
     }
-    const bytes = Buffer.concat(rest ? [rest, this.held, next.value] : [this.held, next.value]);
-    const end = wholeCharactersEnd(bytes);
-    this.text = bytes.toString('utf8', 0, end);
+    const bytes = this.held.length ? Buffer.concat([this.held, next.value]) : next.value;
+    const newline = bytes.lastIndexOf(10);
+    // No newline yet: wait for it, unless the line outgrew LONG_LINE (then its whole characters are a piece).
+    const end = newline !== -1 ? newline + 1 : bytes.length >= LONG_LINE ? wholeCharactersEnd(bytes) : 0;
+    this.decode(bytes, end);
     this.held = bytes.subarray(end);
     return true;
+  }
+
+  private decode(bytes: Buffer, end: number): void {
+    this.text = end ? bytes.toString('utf8', 0, end) : '';
+    // As many characters as bytes: ASCII, unless invalid bytes became U+FFFD (which a one-byte string cannot hold).
+    this.ascii = this.text.length === end && !this.text.includes('\uFFFD');
   }
 
   /** Stops the underlying stream early (kills the git process behind it). */
