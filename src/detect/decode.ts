@@ -25,28 +25,31 @@ const PRINTABLE = /^[\x20-\x7e\t\r\n]+$/;
 
 /**
  * Runs of base64 characters (plus padding) standing alone in text[from, to) that decode to printable text;
- * a loop, as a regex here costs twice as much.
+ * a loop, as a regex here costs twice as much. Added to `tokens`.
  */
-export function* base64Tokens(text: string, from = 0, to = text.length): Generator<EncodedToken> {
-  for (let i = from; i < to; ) {
-    if (!isBase64(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
+export function base64Tokens(text: string, from: number, to: number, tokens: EncodedToken[]): void {
+  for (let i = from; i < to; i++) {
+    if (!isBase64(text.charCodeAt(i))) continue;
     const start = i;
-    while (i < to && isBase64(text.charCodeAt(i))) i++;
-    let end = i;
-    while (end < text.length && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
-    const length = end - start;
-    if (length < MIN_BASE64 || length > MAX_BASE64 || length % 4 !== 0) continue;
-    if ((start > 0 && isGlue(text.charCodeAt(start - 1))) || (end < text.length && (isGlue(text.charCodeAt(end)) || isBase64(text.charCodeAt(end))))) continue;
-    const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
-    if (PRINTABLE.test(decoded)) yield { start, end, decoded, encoding: 'base64' };
+    while (i + 1 < to && isBase64(text.charCodeAt(i + 1))) i++;
+    // Most runs are words, too short to weigh: two '=' of padding are the most a run can grow by.
+    if (i + 1 - start >= MIN_BASE64 - 2) addBase64Token(text, start, i + 1, tokens);
   }
 }
 
-/** URL-encoded runs of text holding an escaped '/', '+' or '='. */
-export function* urlTokens(text: string): Generator<EncodedToken> {
+/** The run text[start, runEnd) and its padding, added to `tokens` when it stands alone and decodes to printable text. */
+function addBase64Token(text: string, start: number, runEnd: number, tokens: EncodedToken[]): void {
+  let end = runEnd;
+  while (end < text.length && end - runEnd < 2 && text.charCodeAt(end) === 0x3d) end++;
+  const length = end - start;
+  if (length < MIN_BASE64 || length > MAX_BASE64 || length % 4 !== 0) return;
+  if ((start > 0 && isGlue(text.charCodeAt(start - 1))) || (end < text.length && (isGlue(text.charCodeAt(end)) || isBase64(text.charCodeAt(end))))) return;
+  const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
+  if (PRINTABLE.test(decoded)) tokens.push({ start, end, decoded, encoding: 'base64' });
+}
+
+/** URL-encoded runs of text holding an escaped '/', '+' or '=', added to `tokens`. */
+export function urlTokens(text: string, tokens: EncodedToken[]): void {
   if (!text.includes('%')) return;
   let after = 0; // end of the last token: escapes inside it were decoded with it
   for (const match of text.matchAll(URL_ESCAPE)) {
@@ -62,7 +65,7 @@ export function* urlTokens(text: string): Generator<EncodedToken> {
     } catch {
       continue;
     }
-    yield { start, end, decoded, encoding: 'url' };
+    tokens.push({ start, end, decoded, encoding: 'url' });
   }
 }
 

@@ -179,8 +179,8 @@ export class Detector {
   /** Runs every rule over each encoded token's line with the token decoded; reports at the encoded span. */
   private collectDecoded(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>, candidates: Candidate[]): void {
     const tokens: EncodedToken[] = [];
-    for (const [from, to] of this.decodeRanges(text, lines, keywordLines)) tokens.push(...base64Tokens(text, from, to));
-    tokens.push(...urlTokens(text));
+    for (const [from, to] of this.decodeRanges(text, lines, keywordLines)) base64Tokens(text, from, to, tokens);
+    urlTokens(text, tokens);
     for (const token of tokens) {
       const line = lines.lineOf(token.start);
       const lineStart = lines.start(line);

@@ -155,7 +155,7 @@ export class TextReader {
     const text = this.text;
     let pos = this.pos;
     let count = 0;
-    while (count < max && text.charCodeAt(pos) === prefix) {
+    while (count < max && pos < text.length && text.charCodeAt(pos) === prefix) {
       const end = text.indexOf('\n', pos);
       if (end === -1) break;
       pos = end + 1;

@@ -195,7 +195,7 @@ class DiffParser {
           } else this.hunkLine(line);
           continue;
         }
-        if (this.options.log && line.charCodeAt(0) === 0) {
+        if (this.options.log && line.length !== 0 && line.charCodeAt(0) === 0) {
           const text = await this.readCommit(line);
           // Most messages are short: one fragment made here, as chunkText would make it, without its async loop.
           const { source } = this.options;
