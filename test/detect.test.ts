@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Detector } from '../src/detect/engine.js';
+import { compileRule } from '../src/rules/load.js';
 import { EXAMPLE_KEY_ID, EXAMPLE_SECRET, fakeKeyId, fakeSecret, fakeSessionToken } from './helpers/keys.js';
 import { detect, ruleHits } from './helpers/detect.js';
 
@@ -158,5 +160,24 @@ describe('fingerprints', () => {
     const a = detect(`k=${id}`, 'a.txt')[0].fingerprint;
     expect(detect(`\n\n  k=${id}`, 'a.txt')[0].fingerprint).toBe(a);
     expect(detect(`k=${id}`, 'b.txt')[0].fingerprint).not.toBe(a);
+  });
+});
+
+describe('rule keywords', () => {
+  // A rule whose regex matches in any case, so only its keywords decide which lines it reads.
+  const ruleWith = (keywords: string[]) =>
+    new Detector({ rules: [compileRule({ id: 'demo', description: 'demo', severity: 'low', regex: 'value=(\\d{6})', flags: 'i', keywords }, 'test')], allowed: [] });
+  const lines = (detector: Detector, text: string) => detector.detect({ file: 'f', line: 1, text, source: 'file', commit: null }).map((f) => f.line);
+  const text = 'vendor value=917342\nVENDOR value=580613\nVendor value=274958';
+
+  it('match in any case when written in lowercase, exactly as written with a capital', () => {
+    expect(lines(ruleWith(['vendor']), text)).toEqual([1, 2, 3]);
+    expect(lines(ruleWith(['VENDOR']), text)).toEqual([2]);
+    expect(lines(ruleWith(['Vendor', 'vendor']), text)).toEqual([1, 2, 3]);
+  });
+
+  it('of the built-in ID rules are the capital prefixes AWS issues', () => {
+    expect(ruleHits(`key = "${id.toLowerCase()}"`)).toEqual([]);
+    expect(ruleHits(`KEY = "${id}"`)).toEqual(['aws-access-key-id@1']);
   });
 });

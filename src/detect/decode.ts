@@ -1,6 +1,8 @@
 // Secrets hidden one encoding deep: a Kubernetes Secret's base64 `data:` values, `%2F` and `%2B` in URLs.
 // Each decoder finds encoded tokens in a text and returns their decoded form when it is printable text.
 
+import { keywordAnyCase } from '../rules/types.js';
+
 export interface EncodedToken {
   start: number;
   end: number;
@@ -70,10 +72,11 @@ export function urlTokens(text: string, tokens: EncodedToken[]): void {
 }
 
 /**
- * How each keyword begins once base64-encoded (as written and upper-cased), for finding encoded values that
- * start with one: `AKIA` → `QUtJQ`. Only the characters fixed by the keyword's own bytes are kept.
+ * How each keyword begins once base64-encoded (as written, and upper-cased if it matches in any case), for
+ * finding encoded values that start with one: `AKIA` → `QUtJQ`. Only the characters fixed by the keyword's
+ * own bytes are kept.
  */
 export function encodedPrefixes(keywords: readonly string[]): string[] {
-  const forms = new Set(keywords.flatMap((k) => [k, k.toUpperCase()]));
+  const forms = new Set(keywords.flatMap((k) => (keywordAnyCase(k) ? [k, k.toUpperCase()] : [k])));
   return [...forms].map((k) => Buffer.from(k).toString('base64').slice(0, Math.floor((k.length * 4) / 3))).filter((p) => p.length >= 4);
 }

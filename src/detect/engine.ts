@@ -1,5 +1,5 @@
 import { escapeRegExp } from '../regex.js';
-import type { Rule, RuleSet } from '../rules/types.js';
+import { keywordAnyCase, type Rule, type RuleSet } from '../rules/types.js';
 import type { Finding, Fragment } from '../types.js';
 import { base64Tokens, type EncodedToken, encodedPrefixes, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
@@ -66,8 +66,12 @@ class LineSet {
 export class Detector {
   private readonly rules: Rule[];
   private readonly allowed: RegExp[];
-  /** every rule's keywords in one case-insensitive alternation, longest first; null when no rule has any */
-  private readonly keywordRegex: RegExp | null;
+  /**
+   * every rule's keywords as alternations, longest first: one for those matched as written, one (flag i) for
+   * those matched in any case. Two passes cost less than one case-insensitive pass over both: `AKIA` in any
+   * case stops the regex at every `a`.
+   */
+  private readonly keywordRegexes: RegExp[];
   /** how the keywords begin base64-encoded; null when base64 values are decoded everywhere */
   private readonly encodedKeywordRegex: RegExp | null;
   /** the widest pairing window of any rule: how many lines of context a source should keep around a seam */
@@ -80,7 +84,11 @@ export class Detector {
     this.contextLines = Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
     const keywords = [...new Set(this.rules.flatMap((rule) => rule.keywords))].sort((a, b) => b.length - a.length);
     const alternation = (words: string[]) => words.map(escapeRegExp).join('|');
-    this.keywordRegex = keywords.length ? new RegExp(alternation(keywords), 'gi') : null;
+    const exact = keywords.filter((keyword) => !keywordAnyCase(keyword));
+    const anyCase = keywords.filter(keywordAnyCase);
+    this.keywordRegexes = [];
+    if (exact.length) this.keywordRegexes.push(new RegExp(alternation(exact), 'g'));
+    if (anyCase.length) this.keywordRegexes.push(new RegExp(alternation(anyCase), 'gi'));
     // A rule without keywords may match anywhere, so its decoded matches may stand anywhere too.
     const everywhere = this.rules.some((rule) => rule.keywords.length === 0);
     // Values that begin with an encoded keyword of a rule that needs no context (an encoded `AKIA…`) can be
@@ -126,16 +134,17 @@ export class Detector {
     return findings;
   }
 
-  /** For each keyword found in the text (lowercased), the lines it stands on, in order. */
+  /** For each keyword found in the text (as rules write it), the lines it stands on, in order. */
   private keywordLines(text: string, lines: LineIndex): ReadonlyMap<string, number[]> {
-    if (!this.keywordRegex) return NO_KEYWORDS;
     let found: Map<string, number[]> | null = null; // made at the first keyword: most texts hold none
-    for (const match of text.matchAll(this.keywordRegex)) {
-      const keyword = match[0].toLowerCase();
-      const line = lines.lineOf(match.index);
-      const list = (found ??= new Map()).get(keyword);
-      if (!list) found.set(keyword, [line]);
-      else if (list[list.length - 1] !== line) list.push(line);
+    for (const regex of this.keywordRegexes) {
+      for (const match of text.matchAll(regex)) {
+        const keyword = regex.ignoreCase ? match[0].toLowerCase() : match[0];
+        const line = lines.lineOf(match.index);
+        const list = (found ??= new Map()).get(keyword);
+        if (!list) found.set(keyword, [line]);
+        else if (list[list.length - 1] !== line) list.push(line);
+      }
     }
     return found ?? NO_KEYWORDS;
   }

@@ -63,7 +63,7 @@ function literalRule(value: string): Rule {
     severity: 'critical',
     regex: new RegExp(escapeRegExp(value), 'gd'),
     secretGroup: 0,
-    keywords: [value.toLowerCase()],
+    keywords: [value],
     context: null,
     entropy: 0,
     allowed: [],

@@ -61,7 +61,7 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
     severity: spec.severity,
     regex,
     secretGroup,
-    keywords: (spec.keywords ?? []).map((k) => k.toLowerCase()),
+    keywords: spec.keywords ?? [],
     context: context
       ? {
           lineKeywords: (context.lineKeywords ?? []).map(normalizeForKeywords),

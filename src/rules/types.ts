@@ -28,6 +28,7 @@ export interface Rule {
   /** global, with indices (flag d) so the secret's capture group can be located */
   regex: RegExp;
   secretGroup: number;
+  /** as written: see keywordAnyCase */
   keywords: string[];
   /** null when a match needs no context */
   context: {
@@ -46,3 +47,9 @@ export interface RuleSet {
   /** values no rule reports (documented examples, placeholders), matched against the secret alone */
   allowed: RegExp[];
 }
+
+/**
+ * How a keyword is matched: one written in lowercase matches in any case (`secret`: `SECRET_KEY`,
+ * `secretKey`), one written with a capital matches exactly (`AKIA`, the start of every access key ID).
+ */
+export const keywordAnyCase = (keyword: string) => keyword === keyword.toLowerCase();
