@@ -33,6 +33,11 @@ export interface Fragment {
   commit?: CommitInfo | null;
   /** true when the text is a commit message rather than file content */
   message?: boolean;
+  /**
+   * true when each line of the text begins with a carriage return that is not part of it: git's mark for an
+   * added line (sources/diff.ts), kept because stripping it would copy the text
+   */
+  markedLines?: boolean;
 }
 
 export interface Finding {

@@ -40,10 +40,13 @@ describe('diff parser on a stream cut anywhere', () => {
       'café/ünïcode.txt': `π = 3.14159 😀\naws_access_key_id = ${fakeKeyId('cut-1')}\n日本語 aws_secret_access_key = ${fakeSecret('cut-2')}\n`,
       'bytes.txt': Buffer.concat([Buffer.from('ok\n'), Buffer.from([0xc3, 0x28, 0xff, 0x0a]), Buffer.from(`key ${fakeKeyId('cut-3')}\n`)]),
     });
-    repo.commit('third', { 'plain.txt': 'a\nb\nc\n' });
+    repo.commit('third', { 'plain.txt': 'a\nb\nc\n', 'crlf.txt': `\r\n${fakeKeyId('cut-4')}\r\n\rx\r\n` });
     const log = gitLog(repo);
     const whole = await parse(log, log.length);
-    expect(findingsOf(whole.fragments)).toHaveLength(3); // the key, the secret after CJK text, the key after invalid bytes
+    // the key, the secret after CJK text, the key after invalid bytes, the key at the start of a CRLF line
+    expect(findingsOf(whole.fragments)).toHaveLength(4);
+    const crlf = whole.fragments.filter((f) => f.file === 'crlf.txt').flatMap((f) => detector.detect(f));
+    expect(crlf).toMatchObject([{ line: 2, column: 1, endColumn: 21, lineText: fakeKeyId('cut-4') }]);
     for (let size = 1; size <= 9; size++) {
       const { fragments, stats } = await parse(log, size);
       expect(fragments, `chunks of ${size} bytes`).toEqual(whole.fragments);

@@ -100,7 +100,7 @@ export class Detector {
 
   detect(fragment: Fragment): Finding[] {
     const { text } = fragment;
-    const lines = new LineIndex(text);
+    const lines = new LineIndex(text, fragment.markedLines);
     const keywordLines = this.keywordLines(text, lines);
     const candidates: Candidate[] = [];
 

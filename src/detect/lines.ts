@@ -1,8 +1,14 @@
-/** Maps offsets in a text to line indexes and line bounds; built on first use, as most texts match nothing. */
+/**
+ * Maps offsets in a text to line indexes and line bounds; built on first use, as most texts match nothing.
+ * In a marked text (Fragment.markedLines) a carriage return that begins a line is git's mark, not part of it.
+ */
 export class LineIndex {
   private newlines: number[] | null = null;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly marked = false,
+  ) {}
 
   private offsets(): number[] {
     if (!this.newlines) {
@@ -35,16 +41,17 @@ export class LineIndex {
     return lo;
   }
 
-  /** Offset where line `index` starts. */
+  /** Offset where line `index` starts (after its mark, in a marked text). */
   start(index: number): number {
-    return index === 0 ? 0 : this.offsets()[index - 1] + 1;
+    const start = index === 0 ? 0 : this.offsets()[index - 1] + 1;
+    return this.marked && this.text.charCodeAt(start) === 13 ? start + 1 : start;
   }
 
   /** Offset where line `index` ends (its '\n', or the end of the text); a trailing '\r' is left out. */
   end(index: number): number {
     const nl = this.offsets();
     const end = index < nl.length ? nl[index] : this.text.length;
-    return end > 0 && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    return end > this.start(index) && this.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   }
 
   line(index: number): string {

@@ -101,7 +101,6 @@ export class TextReader {
   /** the span of the last run(), prefixes and newlines included */
   private runStart = 0;
   private runEnd = 0;
-  private runPrefix = '';
   /** false when the last line() returned the start of a line too long to hold: the next line() continues it */
   complete = true;
 
@@ -150,7 +149,6 @@ export class TextReader {
    */
   run(prefix: number, max: number): number {
     this.runStart = this.runEnd = this.pos;
-    this.runPrefix = String.fromCharCode(prefix);
     if (!this.complete) return 0;
     const text = this.text;
     let pos = this.pos;
@@ -165,10 +163,9 @@ export class TextReader {
     return count;
   }
 
-  /** The lines of the last run() without their prefixes, each ending in '\n'. */
+  /** The lines of the last run(), each with its prefix and ending in '\n': a slice, no copy. */
   runText(): string {
-    if (this.runEnd === this.runStart) return '';
-    return this.text.slice(this.runStart + 1, this.runEnd).replaceAll(`\n${this.runPrefix}`, '\n');
+    return this.text.slice(this.runStart, this.runEnd);
   }
 
   /** The UTF-8 size of the last run() (prefixes included, newlines not: what StreamReader's lines measure). */

@@ -6,12 +6,14 @@ import { chunkText, type FragmentBase } from './chunker.js';
  * Options that make `git diff` and `git log -p` print the one shape parseDiff reads, whatever the user's
  * configuration says: no context lines (git does less work, and only added lines matter), fixed a/ b/
  * prefixes, full blob ids, no colour, no external or textconv drivers, renames found (a renamed file's
- * lines are not new) but not copies (a copied key is a new one, and must show as added), and a deleted file
- * as its header alone (-D: its lines are no findings, and git need not read the old blob to print them).
+ * lines are not new) but not copies (a copied key is a new one, and must show as added), a deleted file
+ * as its header alone (-D: its lines are no findings, and git need not read the old blob to print them), and
+ * added lines marked with a carriage return instead of '+' (see ADDED).
  */
 export const DIFF_ARGS = [
   '-U0',
   '-D',
+  '--output-indicator-new=\r',
   '--no-color',
   '--no-ext-diff',
   '--no-textconv',
@@ -57,7 +59,7 @@ export interface DiffObserver {
   commit(info: CommitInfo): void;
   /** true when the deleted lines of `file` matter */
   watches(file: string): boolean;
-  /** `text`: deleted lines of `file`, several joined by '\n' (a hunk's block), or a piece of a very long one */
+  /** `text`: deleted lines of `file` (one, or a hunk's block as git printed it: '-' and '\n' included), or a piece of a very long one */
   deleted(file: string, text: string): void;
   /** `file` was deleted whole (-D prints no lines for it) */
   removed(file: string): void;
@@ -77,6 +79,13 @@ export interface DiffOptions {
   /** fragments to yield for a commit after its message (what a separate pass found in a merge) */
   inserts?: (sha: string) => Promise<Fragment[]>;
 }
+
+/**
+ * What begins an added line (DIFF_ARGS): a carriage return, which every regex reads as the line break it
+ * follows, so a hunk's added lines are handed to the detector as git printed them, without a copy that strips
+ * a '+' from each (a third of a history scan's parsing). Fragments say so (Fragment.markedLines).
+ */
+const ADDED = 13;
 
 const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
 const NULL_BLOB = /^0+$/;
@@ -179,7 +188,7 @@ class DiffParser {
         }
         if (this.inHunk()) {
           const kind = line.charCodeAt(0);
-          if (kind === 43 /* + */ && !this.skipFile) {
+          if (kind === ADDED && !this.skipFile) {
             reader.unread();
             const run = this.startRun();
             // A run cut by the end of a chunk (pipes give ~20 KB) reads on: one fragment unless it outgrows RUN_SIZE.
@@ -258,11 +267,11 @@ class DiffParser {
       if (!this.reader.complete) this.continuing = '-';
       else this.oldLeft--;
     } else if (kind !== 92 /* \ */) {
-      // '+' of a skipped file, or ' ' context: both advance the new side
-      if (kind !== 43) this.oldLeft--;
+      // an added line of a skipped file, or ' ' context: both advance the new side
+      if (kind !== ADDED) this.oldLeft--;
       this.newLeft--;
       this.newLine++;
-      if (!this.reader.complete) this.continuing = kind === 43 ? '+skip' : ' ';
+      if (!this.reader.complete) this.continuing = kind === ADDED ? '+skip' : ' ';
     }
   }
 
@@ -294,7 +303,7 @@ class DiffParser {
     return kind === '+' ? line : '';
   }
 
-  /** Starts a run of added lines at the next line (a '+' one) and reads what is buffered of it. */
+  /** Starts a run of added lines at the next line (an added one) and reads what is buffered of it. */
   private startRun(): AddedRun {
     if (!this.fileCounted) {
       this.fileCounted = true;
@@ -306,14 +315,14 @@ class DiffParser {
   }
 
   private runBase(): FragmentBase {
-    return { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit };
+    return { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit, markedLines: true };
   }
 
   /** A run read whole: one fragment, the usual case (a hunk or a few close ones). */
   private runFragment(run: AddedRun): Fragment {
     const text = run.parts.length === 1 ? run.parts[0] : run.parts.join('');
     const { file, source, commit } = this.runBase();
-    return { file, source, commit, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+    return { file, source, commit, markedLines: true, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
   }
 
   /**
@@ -353,7 +362,7 @@ class DiffParser {
         return;
       }
       if (this.continuing === null && this.newLeft > 0) {
-        const count = reader.run(43 /* + */, this.newLeft);
+        const count = reader.run(ADDED, this.newLeft);
         if (count > 0) {
           stats.bytes += reader.runBytes(count);
           for (; run.next < this.newLine; run.next++) run.parts.push('\n');
@@ -400,14 +409,14 @@ class DiffParser {
         this.deletedRun();
         continue;
       }
-      if (kind !== 43 /* + */) {
+      if (kind !== ADDED) {
         this.hunkLine(line);
         continue;
       }
       // an added line the block read above could not take: the last of the stream, or the start of a long one
       stats.bytes += Buffer.byteLength(line);
       for (; run.next < this.newLine; run.next++) run.parts.push('\n');
-      const text = line.slice(1);
+      const text = line.slice(1); // without its mark: chunkText counts a long line's columns from its first character
       run.parts.push(text);
       run.size += text.length;
       if (reader.complete) run.parts.push('\n');
