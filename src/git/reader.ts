@@ -90,6 +90,7 @@ export class TextReader {
   private readonly source: AsyncIterator<Buffer>;
   /** bytes after the last newline decoded: the start of a line whose end has not come yet */
   private held: Buffer = NO_BYTES;
+  private scratch = Buffer.allocUnsafe(64 * 1024);
   private text = '';
   private pos = 0;
   private ended = false;
@@ -188,13 +189,28 @@ export class TextReader {
       this.held = NO_BYTES;
       return this.text.length > 0;
     }
-    const bytes = this.held.length ? Buffer.concat([this.held, next.value]) : next.value;
+    const bytes = this.held.length ? this.join(this.held, next.value) : next.value;
     const newline = bytes.lastIndexOf(10);
     // No newline yet: wait for it, unless the line outgrew LONG_LINE (then its whole characters are a piece).
     const end = newline !== -1 ? newline + 1 : bytes.length >= LONG_LINE ? wholeCharactersEnd(bytes) : 0;
     this.decode(bytes, end);
     this.held = bytes.subarray(end);
     return true;
+  }
+
+  /**
+   * `held` and then `chunk` in one buffer: the scratch buffer, reused from chunk to chunk (a new Buffer for
+   * each was an allocation per chunk), grown only for a line longer than it. `held` may lie in it already.
+   */
+  private join(held: Buffer, chunk: Buffer): Buffer {
+    const size = held.length + chunk.length;
+    if (size > this.scratch.length) {
+      const grown = Buffer.allocUnsafe(Math.max(size, 2 * this.scratch.length));
+      held.copy(grown);
+      this.scratch = grown;
+    } else held.copy(this.scratch); // Buffer#copy allows the regions to overlap
+    chunk.copy(this.scratch, held.length);
+    return this.scratch.subarray(0, size);
   }
 
   private decode(bytes: Buffer, end: number): void {

@@ -226,30 +226,58 @@ class DiffParser {
   /** One line outside a hunk: a file header, a hunk header, or something to pass over. */
   private headerLine(text: string): void {
     if (!this.reader.complete) this.continuing = '';
-    if (text.startsWith('diff --git ')) this.startFile(pathOfDiffLine(text.slice(11)));
-    else if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) this.startFile(null, true);
-    else if (text.startsWith('@@')) {
-      const hunk = HUNK.exec(text);
-      if (!hunk) return;
-      this.oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
-      this.newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
-      this.newLine = Number(hunk[2]);
-    } else if (text.startsWith('+++ ')) {
-      if (text !== '+++ /dev/null') this.file = stripPrefix(readPath(text, 4).path);
-    } else if (text.startsWith('rename to ') || text.startsWith('copy to ')) this.file = readPath(text, text.indexOf(' to ') + 4).path;
-    else if (text.startsWith('index ')) {
-      const [ids, mode] = text.slice(6).split(' ');
-      this.blob = ids.slice(ids.indexOf('..') + 2);
-      if (SKIPPED_MODES.has(mode)) this.skipFile = true;
-    } else if (text.startsWith('deleted file mode ')) {
-      if (this.watched()) this.options.observer!.removed(this.file!);
-    } else if (text.startsWith('new file mode ') || text.startsWith('new mode ')) {
-      if (SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
-    } else if (text.startsWith('Binary files ')) {
-      if (this.file === null || NULL_BLOB.test(this.blob) || this.skipFile) return;
-      if (this.options.onBinary) this.options.onBinary(this.file, this.blob, this.commit);
-      else this.options.stats.binarySkipped++;
-    } else if (text.startsWith('* Unmerged path ')) this.options.onUnmerged?.(text.slice(16));
+    // By first character: hunk headers are most of these lines, and `---` lines match nothing.
+    switch (text.charCodeAt(0)) {
+      case 64 /* @ */:
+        this.hunkHeader(text);
+        break;
+      case 100 /* d */:
+        if (text.startsWith('diff --git ')) this.startFile(pathOfDiffLine(text.slice(11)));
+        else if (text.startsWith('diff --cc ') || text.startsWith('diff --combined ')) this.startFile(null, true);
+        else if (text.startsWith('deleted file mode ') && this.watched()) this.options.observer!.removed(this.file!);
+        break;
+      case 105 /* i */:
+        if (text.startsWith('index ')) this.indexLine(text);
+        break;
+      case 43 /* + */:
+        if (text.startsWith('+++ ') && text !== '+++ /dev/null') this.file = stripPrefix(readPath(text, 4).path);
+        break;
+      case 114 /* r */:
+      case 99 /* c */:
+        if (text.startsWith('rename to ') || text.startsWith('copy to ')) this.file = readPath(text, text.indexOf(' to ') + 4).path;
+        break;
+      case 110 /* n */:
+        if ((text.startsWith('new file mode ') || text.startsWith('new mode ')) && SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
+        break;
+      case 66 /* B */:
+        if (text.startsWith('Binary files ')) this.binaryFile();
+        break;
+      case 42 /* * */:
+        if (text.startsWith('* Unmerged path ')) this.options.onUnmerged?.(text.slice(16));
+        break;
+    }
+  }
+
+  private hunkHeader(text: string): void {
+    const hunk = HUNK.exec(text);
+    if (!hunk) return;
+    this.oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+    this.newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
+    this.newLine = Number(hunk[2]);
+  }
+
+  /** `index OLD..NEW [MODE]`: the new blob id (for binary files), and whether the mode is one to skip. */
+  private indexLine(text: string): void {
+    const ids = text.indexOf('..', 6) + 2;
+    const space = text.indexOf(' ', ids);
+    this.blob = text.slice(ids, space === -1 ? text.length : space);
+    if (space !== -1 && SKIPPED_MODES.has(text.slice(space + 1))) this.skipFile = true;
+  }
+
+  private binaryFile(): void {
+    if (this.file === null || NULL_BLOB.test(this.blob) || this.skipFile) return;
+    if (this.options.onBinary) this.options.onBinary(this.file, this.blob, this.commit);
+    else this.options.stats.binarySkipped++;
   }
 
   private startFile(path: string | null, skip = false): void {
