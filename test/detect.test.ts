@@ -176,6 +176,12 @@ describe('rule keywords', () => {
     expect(lines(ruleWith(['Vendor', 'vendor']), text)).toEqual([1, 2, 3]);
   });
 
+  it('must be non-empty strings', () => {
+    for (const keywords of [[''], [7], 'vendor']) {
+      expect(() => ruleWith(keywords as string[])).toThrow('test: "keywords" must be a list of non-empty strings');
+    }
+  });
+
   it('of the built-in ID rules are the capital prefixes AWS issues', () => {
     expect(ruleHits(`key = "${id.toLowerCase()}"`)).toEqual([]);
     expect(ruleHits(`KEY = "${id}"`)).toEqual(['aws-access-key-id@1']);

@@ -1,4 +1,4 @@
-import { escapeRegExp } from '../regex.js';
+import { escapeRegExp, forEachMatch } from '../regex.js';
 import { keywordAnyCase, type Rule, type RuleSet } from '../rules/types.js';
 import type { Finding, Fragment } from '../types.js';
 import { base64Tokens, type EncodedToken, encodedPrefixes, urlTokens } from './decode.js';
@@ -138,13 +138,13 @@ export class Detector {
   private keywordLines(text: string, lines: LineIndex): ReadonlyMap<string, number[]> {
     let found: Map<string, number[]> | null = null; // made at the first keyword: most texts hold none
     for (const regex of this.keywordRegexes) {
-      for (const match of text.matchAll(regex)) {
-        const keyword = regex.ignoreCase ? match[0].toLowerCase() : match[0];
-        const line = lines.lineOf(match.index);
+      forEachMatch(regex, text, (index, match) => {
+        const keyword = regex.ignoreCase ? match.toLowerCase() : match;
+        const line = lines.lineOf(index);
         const list = (found ??= new Map()).get(keyword);
         if (!list) found.set(keyword, [line]);
         else if (list[list.length - 1] !== line) list.push(line);
-      }
+      });
     }
     return found ?? NO_KEYWORDS;
   }
@@ -181,7 +181,7 @@ export class Detector {
     const wanted = new LineSet();
     for (const list of keywordLines.values()) for (const line of list) wanted.addAround(line, this.contextLines, lines);
     // An encoded key is a pair for an encoded secret beside it: decode around it too.
-    for (const match of text.matchAll(this.encodedKeywordRegex)) wanted.addAround(lines.lineOf(match.index), this.contextLines, lines);
+    forEachMatch(this.encodedKeywordRegex, text, (index) => wanted.addAround(lines.lineOf(index), this.contextLines, lines));
     return wanted.ranges(lines);
   }
 

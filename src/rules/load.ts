@@ -51,6 +51,8 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
   const groups = new RegExp(`${spec.regex}|`, flags).exec('')!.length - 1;
   const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);
   if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) fail(`"secretGroup" ${secretGroup} is not a group of the regex (it has ${groups})`);
+  const keywords = spec.keywords ?? [];
+  if (!Array.isArray(keywords) || keywords.some((k) => typeof k !== 'string' || !k)) fail('"keywords" must be a list of non-empty strings');
   const context = spec.context;
   if (context !== undefined) {
     for (const key of Object.keys(context)) if (!CONTEXT_KEYS.has(key)) fail(`unknown key "context.${key}"`);
@@ -61,7 +63,7 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
     severity: spec.severity,
     regex,
     secretGroup,
-    keywords: spec.keywords ?? [],
+    keywords,
     context: context
       ? {
           lineKeywords: (context.lineKeywords ?? []).map(normalizeForKeywords),
