@@ -226,7 +226,9 @@ class DiffParser {
   /** One line outside a hunk: a file header, a hunk header, or something to pass over. */
   private headerLine(text: string): void {
     if (!this.reader.complete) this.continuing = '';
-    // By first character: hunk headers are most of these lines, and `---` lines match nothing.
+    // By first character: hunk headers are most of these lines, and `---` lines match nothing. (An empty line,
+    // as after each commit's message, is checked first: reading past a string's end deoptimizes the parser.)
+    if (text.length === 0) return;
     switch (text.charCodeAt(0)) {
       case 64 /* @ */:
         this.hunkHeader(text);
