@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyguard } from './helpers/cli.js';
 import { workflowCommand } from '../src/report/github.js';
 import { xmlEscape } from '../src/report/junit.js';
+import { withCommas } from '../src/report/text.js';
 import { reporters } from '../src/report/index.js';
 import { emptyStats } from '../src/types.js';
 import { detect } from './helpers/detect.js';
@@ -62,6 +63,12 @@ describe('every format', () => {
     const unwritable = repo.keyguard(['scan', '--output', sandbox.path('no', 'such', 'dir', 'r.json')]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/^keyguard: --output .*cannot write/);
+  });
+});
+
+describe('the summary line', () => {
+  it('groups thousands as en-US does', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 999999, 1234567]) expect(withCommas(n)).toBe(n.toLocaleString('en-US'));
   });
 });
 

@@ -7,6 +7,7 @@ import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { emptyStats, type Fragment, type ScanStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
+import { withCommas } from '../report/text.js';
 import { type ReportArgs, writeReport } from './report-options.js';
 
 export interface HistoryScan {
@@ -28,7 +29,7 @@ function showProgress(stats: ScanStats, total: number | null): () => void {
     const done = stats.commits;
     const rate = done / ((Date.now() - started) / 1000);
     const eta = total && rate > 0 ? `, ETA ${seconds((total - done) / rate)}` : '';
-    process.stderr.write(`\r\x1b[Kkeyguard: ${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''} commits, ${Math.round(rate)}/s${eta}`);
+    process.stderr.write(`\r\x1b[Kkeyguard: ${withCommas(done)}${total ? `/${withCommas(total)}` : ''} commits, ${Math.round(rate)}/s${eta}`);
   }, 250);
   timer.unref();
   return () => {

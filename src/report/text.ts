@@ -23,7 +23,10 @@ function where(finding: Finding): string {
   return `${place} in commit ${finding.commit.sha.slice(0, 12)} (${finding.commit.author}, ${finding.commit.date.slice(0, 10)}${survived})`;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+/** 12,345: as toLocaleString('en-US') writes it, without loading ICU's number formats (~15 ms, at the end of every scan). */
+export const withCommas = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
+const plural = (n: number, word: string) => `${withCommas(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function summaryLine(findings: readonly Finding[], stats: ScanStats, target: string): string {
   const scanned = [stats.commits ? plural(stats.commits, 'commit') : '', stats.files ? plural(stats.files, 'file') : ''].filter(Boolean).join(', ');
