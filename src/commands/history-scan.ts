@@ -1,7 +1,7 @@
 import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
 import { gitQueries } from '../git/queries.js';
-import { workTreeRoot } from '../git/repo.js';
+import { gitOutput, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
@@ -38,14 +38,12 @@ function showProgress(stats: ScanStats, total: number | null): () => void {
   };
 }
 
-/** Whether the repository is a shallow clone; false when git cannot tell (the note is advice, not a verdict). */
-async function isShallow(cwd: string): Promise<boolean> {
-  try {
-    return (await (await gitQueries(cwd)).raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
-  } catch {
-    return false;
-  }
-}
+/**
+ * Whether the repository is a shallow clone; false when git cannot tell (the note is advice, not a verdict).
+ * A plain git, asked once the history is read: loading simple-git for it cost ~30 ms of Node's thread just as
+ * git log began to write, and git waited on the full pipe meanwhile.
+ */
+const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-repository'], cwd) === 'true';
 
 /** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
 async function repositoryNotes(cwd: string, stats: ScanStats, shallow: boolean): Promise<void> {
@@ -69,8 +67,6 @@ async function commitCount(cwd: string, args: string[]): Promise<number | null> 
  */
 export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promise<number> {
   const { cwd } = scan;
-  // Asked first, so that simple-git loads and answers while git log walks the history before its first byte.
-  const shallow = isShallow(cwd);
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
@@ -86,6 +82,6 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
     stop();
   }
   dedupe.finish();
-  await repositoryNotes(cwd, stats, await shallow);
+  await repositoryNotes(cwd, stats, isShallow(cwd));
   return writeReport(findings, stats, args, scan.target, remediation);
 }
