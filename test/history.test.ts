@@ -78,6 +78,34 @@ describe('scan-history', () => {
     expect(summary(repo.keyguardJson(['scan-history']).findings)).toEqual([`c.txt:2@${merge.slice(0, 7)}`, `s.txt:1@${side.slice(0, 7)}`]);
   });
 
+  it('attributes each of several merge resolutions to its own merge', () => {
+    const repo = newRepo();
+    repo.commit('base', { 'c.txt': 'base\n' });
+    // A conflicted merge resolved with a key, a clean merge, and a second conflicted merge with another key.
+    const conflicted = (branch: string, seed: string) => {
+      repo.git('checkout', '-q', '-b', branch);
+      repo.commit(branch, { 'c.txt': `${branch}\n` });
+      repo.git('checkout', '-q', 'main');
+      repo.commit(`main before ${branch}`, { 'c.txt': `main ${branch}\n` });
+      expect(repo.tryGit('merge', '-q', branch).code).not.toBe(0);
+      repo.write('c.txt', `merged ${branch}\n${keyLine(seed)}\n`).git('add', 'c.txt');
+      repo.git('commit', '-q', '--no-edit');
+      return repo.git('rev-parse', 'HEAD').trim();
+    };
+    const first = conflicted('one', 'merge-one');
+    repo.git('checkout', '-q', '-b', 'clean');
+    repo.commit('clean', { 'other.txt': 'other\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-edit', '--no-ff', 'clean');
+    const second = conflicted('two', 'merge-two');
+    const findings = repo.keyguardJson(['scan-history']).findings;
+    const masked = (seed: string) => `${fakeKeyId(seed).slice(0, 4)}${'*'.repeat(12)}${fakeKeyId(seed).slice(-4)}`;
+    expect(findings.map((f) => `${f.match === masked('merge-one') ? 'one' : 'two'}@${String(f.commit).slice(0, 7)}`).sort()).toEqual([
+      `one@${first.slice(0, 7)}`,
+      `two@${second.slice(0, 7)}`,
+    ]);
+  });
+
   it('applies the configured git-secrets patterns to merge resolutions too', () => {
     const repo = newRepo();
     repo.git('config', '--add', 'secrets.patterns', 'corp-[0-9]{6}');

@@ -76,7 +76,7 @@ export interface DiffOptions {
   /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
   onUnmerged?: (file: string) => void;
   observer?: DiffObserver;
-  /** fragments to yield for a commit after its message (what a separate pass found in a merge) */
+  /** fragments to yield for a merge commit after its message (what a separate pass found in its resolution) */
   inserts?: (sha: string) => Promise<Fragment[]>;
 }
 
@@ -159,6 +159,8 @@ class DiffParser {
   private fileCounted = false;
   private blob = '';
   private commit: CommitInfo | null = null;
+  /** the commit being read has two or more parents */
+  private merge = false;
   // the hunk being read: lines still to come on each side, and the new-file number of the next added line
   private oldLeft = 0;
   private newLeft = 0;
@@ -211,7 +213,7 @@ class DiffParser {
           const commit = this.commit;
           if (text.length >= RUN_SIZE) yield* chunkText([text], { file: MESSAGE_FILE, source, commit, message: true }, { contextLines: this.options.contextLines });
           else if (text) yield { file: MESSAGE_FILE, source, commit, message: true, text, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
-          if (this.options.inserts) yield* await this.options.inserts(this.commit!.sha);
+          if (this.options.inserts && this.merge) yield* await this.options.inserts(this.commit!.sha);
         } else this.headerLine(line);
       }
     } finally {
@@ -474,8 +476,9 @@ class DiffParser {
       nuls += countNuls(line);
     }
     const [, , ids, author, email, date, message] = header.split('\0');
-    const sha = ids.split(' ')[0];
+    const [sha, ...parents] = ids.split(' ');
     this.commit = { sha, author, email, date };
+    this.merge = parents.filter(Boolean).length > 1;
     this.startFile(null);
     this.options.stats.commits++;
     this.options.observer?.commit(this.commit);

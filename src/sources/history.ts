@@ -31,26 +31,77 @@ function logArgs(revisions: string[], options: string[]): string[] {
  * parents, so a key typed while resolving a conflict (or slipped into an "evil" merge) is an added line,
  * while the lines a merge only brings over from its parents are not repeated (-m would repeat them all;
  * --cc uses another format and hides a change that matches one parent).
- * A pass of its own because git 2.39's remerge-diff is 5x slower oldest-first than newest-first. Only the
- * fragments where the detector finds something are kept, so memory stays bounded.
+ * A pass of its own (`--merges`), because git 2.39's remerge-diff over the whole history is 5x slower
+ * oldest-first than newest-first; over the merges alone it is not, so this pass runs oldest-first too and the
+ * main stream waits at a merge only until this pass has read that merge (it waited for the whole pass before:
+ * 100-150 ms at the first merge, with git log blocked on a full pipe all the while). Only the fragments where
+ * the detector finds something are kept, and each is dropped once asked for, so memory stays bounded.
  */
-async function mergeResolutions(options: HistoryOptions, stop: AbortSignal): Promise<Map<string, Fragment[]>> {
-  const { detector } = options;
-  const stats = emptyStats();
-  const found = new Map<string, Fragment[]>();
-  const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff']), { cwd: options.cwd, env: diffEnv() });
-  for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true })) {
-    if (stop.aborted) break; // leaving the loop ends gitStream, which kills its git
-    if (fragment.message || detector.detect(fragment).length === 0) continue;
-    const sha = fragment.commit!.sha;
-    const list = found.get(sha);
-    if (list) list.push(fragment);
-    else found.set(sha, [fragment]);
+class MergeResolutions {
+  private readonly found = new Map<string, Fragment[]>();
+  /** merges this pass has read whole, until asked for */
+  private readonly read = new Set<string>();
+  private readonly waiting = new Map<string, () => void>();
+  private ended = false;
+  private readonly reading: Promise<void>;
+
+  constructor(options: HistoryOptions, stop: AbortSignal) {
+    this.reading = this.readAll(options, stop).finally(() => {
+      this.ended = true;
+      for (const wake of this.waiting.values()) wake();
+    });
+    this.reading.catch(() => {}); // thrown by the next get(), so the scan fails at a merge rather than unhandled
   }
-  options.stats.files += stats.files;
-  options.stats.bytes += stats.bytes;
-  options.stats.binarySkipped += stats.binarySkipped;
-  return found;
+
+  /** The fragments worth scanning that merge `sha`'s resolution added, once this pass has read it. */
+  async get(sha: string): Promise<Fragment[]> {
+    if (!this.ended && !this.read.has(sha)) await new Promise<void>((resolve) => this.waiting.set(sha, resolve));
+    if (this.ended) await this.reading;
+    this.read.delete(sha);
+    const fragments = this.found.get(sha) ?? [];
+    this.found.delete(sha);
+    return fragments;
+  }
+
+  /** Waits for the end of the pass; throws what failed it. */
+  async finish(): Promise<void> {
+    await this.reading;
+  }
+
+  private async readAll(options: HistoryOptions, stop: AbortSignal): Promise<void> {
+    const { detector } = options;
+    const stats = emptyStats();
+    let current: string | null = null;
+    const passed = () => {
+      if (current === null) return;
+      this.read.add(current);
+      this.waiting.get(current)?.();
+      this.waiting.delete(current);
+    };
+    // Told of each merge as its header is read, which ends the one before.
+    const observer: DiffObserver = {
+      commit: (info) => {
+        passed();
+        current = info.sha;
+      },
+      watches: () => false,
+      deleted: () => {},
+      removed: () => {},
+    };
+    const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff', '--reverse', '--topo-order']), { cwd: options.cwd, env: diffEnv() });
+    for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true, observer })) {
+      if (stop.aborted) break; // leaving the loop ends gitStream, which kills its git
+      if (fragment.message || detector.detect(fragment).length === 0) continue;
+      const sha = fragment.commit!.sha;
+      const list = this.found.get(sha);
+      if (list) list.push(fragment);
+      else this.found.set(sha, [fragment]);
+    }
+    passed();
+    options.stats.files += stats.files;
+    options.stats.bytes += stats.bytes;
+    options.stats.binarySkipped += stats.binarySkipped;
+  }
 }
 
 /**
@@ -63,15 +114,14 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const { cwd, stats, contextLines, source, observer } = options;
   // If the main stream fails or its reader stops, the merge pass stops too rather than run on to its end.
   const stop = new AbortController();
-  const merges = mergeResolutions(options, stop.signal);
-  // Read in step with the main stream, so its git runs on the other core; a failure surfaces at the first merge.
-  merges.catch(() => {});
+  // Read alongside the main stream, so its git runs on the other core; a failure surfaces at the next merge.
+  const merges = new MergeResolutions(options, stop.signal);
   try {
     const stream = gitStream(logArgs(options.revisions, ['--reverse', '--topo-order']), { cwd, env: diffEnv() });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: async (sha) => (await merges).get(sha) ?? [] });
-    await merges;
+    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: (sha) => merges.get(sha) });
+    await merges.finish();
     yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source });
   } finally {
     stop.abort();
