@@ -59,7 +59,7 @@ export interface DiffObserver {
   commit(info: CommitInfo): void;
   /** true when the deleted lines of `file` matter */
   watches(file: string): boolean;
-  /** `text`: deleted lines of `file` (one, or a hunk's block as git printed it: '-' and '\n' included), or a piece of a very long one */
+  /** `text`: deleted lines of `file` as git printed them ('-' included; a hunk's block at once), or a later piece of a very long one */
   deleted(file: string, text: string): void;
   /** `file` was deleted whole (-D prints no lines for it) */
   removed(file: string): void;
@@ -90,6 +90,19 @@ const ADDED = 13;
 const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
 const NULL_BLOB = /^0+$/;
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/** A hunk header's counts: lines on each side (1 when git leaves the count out), and where the new side starts. */
+interface Hunk {
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+}
+
+function parseHunk(text: string): Hunk | null {
+  const hunk = HUNK.exec(text);
+  if (!hunk) return null;
+  return { oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]), newStart: Number(hunk[2]), newCount: hunk[3] === undefined ? 1 : Number(hunk[3]) };
+}
 
 /** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */
 const RUN_SIZE = 256 * 1024;
@@ -233,7 +246,7 @@ class DiffParser {
     if (text.length === 0) return;
     switch (text.charCodeAt(0)) {
       case 64 /* @ */:
-        this.hunkHeader(text);
+        this.startHunk(parseHunk(text));
         break;
       case 100 /* d */:
         if (text.startsWith('diff --git ')) this.startFile(pathOfDiffLine(text.slice(11)));
@@ -262,12 +275,11 @@ class DiffParser {
     }
   }
 
-  private hunkHeader(text: string): void {
-    const hunk = HUNK.exec(text);
+  private startHunk(hunk: Hunk | null): void {
     if (!hunk) return;
-    this.oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
-    this.newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
-    this.newLine = Number(hunk[2]);
+    this.oldLeft = hunk.oldCount;
+    this.newLeft = hunk.newCount;
+    this.newLine = hunk.newStart;
   }
 
   /** `index OLD..NEW [MODE]`: the new blob id (for binary files), and whether the mode is one to skip. */
@@ -295,7 +307,7 @@ class DiffParser {
   private hunkLine(line: string): void {
     const kind = line.charCodeAt(0);
     if (kind === 45 /* - */) {
-      if (this.watched()) this.options.observer!.deleted(this.file!, line.slice(1));
+      if (this.watched()) this.options.observer!.deleted(this.file!, line);
       if (!this.reader.complete) this.continuing = '-';
       else this.oldLeft--;
     } else if (kind !== 92 /* \ */) {
@@ -353,8 +365,9 @@ class DiffParser {
   /** A run read whole: one fragment, the usual case (a hunk or a few close ones). */
   private runFragment(run: AddedRun): Fragment {
     const text = run.parts.length === 1 ? run.parts[0] : run.parts.join('');
-    const { file, source, commit } = this.runBase();
-    return { file, source, commit, markedLines: true, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+    // Fields copied one by one: an object spread here made the whole parse twice as slow (measured).
+    const { file, source, commit, markedLines } = this.runBase();
+    return { file, source, commit, markedLines, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
   }
 
   /**
@@ -426,10 +439,9 @@ class DiffParser {
       }
       const kind = line.charCodeAt(0);
       if (!this.inHunk()) {
-        const hunk = kind === 64 /* @ */ ? HUNK.exec(line) : null;
-        const start = hunk ? Number(hunk[2]) : 0;
-        if (hunk && (hunk[3] === '0' || (start >= run.next && start - run.next <= this.options.contextLines))) {
-          this.headerLine(line);
+        const hunk = kind === 64 /* @ */ ? parseHunk(line) : null;
+        if (hunk && (hunk.newCount === 0 || (hunk.newStart >= run.next && hunk.newStart - run.next <= this.options.contextLines))) {
+          this.startHunk(hunk);
           continue;
         }
         reader.unread();

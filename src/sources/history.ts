@@ -134,4 +134,3 @@ export async function* attributeBinaryFragments(cwd: string, binaries: BlobTarge
   options.stats.binarySkipped += binaries.length - forced.length;
   yield* blobFragments(forced, options);
 }
-
