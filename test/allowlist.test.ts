@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AllowEntry, allowlistFilter, parseAllowlist } from '../src/filters/allowlist.js';
 import { LinearRegex } from '../src/filters/linear-regex.js';
+import { detect } from './helpers/detect.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -81,6 +83,41 @@ describe('.keyguardallow entries', () => {
     const result = repo.keyguard(['scan']);
     expect(result.code).toBe(0); // the first regex matches every key: all allowed, and quickly
   }, 20_000);
+});
+
+describe('a large allowlist', () => {
+  const many = Array.from({ length: 100_000 }, (_, i) => fakeKeyId(`bulk-${i}`));
+  many.push(fakeKeyId('bulk-ruled'));
+  const bulkAllowlist = `${many.map((value, i) => `value ${value}${i === 100_000 ? ' rule=aws-access-key-id' : ''}`).join('\n')}\npath vendor/**\nregex ^AKIAZZZZ\nfingerprint ${'0'.repeat(32)}\n`;
+
+  it('filters in work linear in its size: each finding tries only the entries that could accept it', () => {
+    let tries = 0;
+    const counted = parseAllowlist(bulkAllowlist, '.keyguardallow').map(
+      (entry): AllowEntry => ({ ...entry, allows: (finding) => (tries++, entry.allows(finding)) }),
+    );
+    const filter = allowlistFilter(counted, '.keyguardallow');
+    // The allowlist's own lines, as a scan of the file sees them, then every value again in another file.
+    const ownLines = detect(bulkAllowlist, '.keyguardallow');
+    const elsewhere = detect(`${many.join('\n')}\n${real}\n`, 'src/keys.txt');
+    expect(ownLines.length).toBeGreaterThanOrEqual(many.length);
+    expect(ownLines.filter((finding) => filter.keep(finding))).toEqual([]);
+    expect(elsewhere.filter((finding) => filter.keep(finding)).map((finding) => finding.secret)).toEqual([real]);
+    // One value entry and the two pattern entries per finding at most; a scan of every entry would be 10^10.
+    expect(tries).toBeLessThanOrEqual(3 * (ownLines.length + elsewhere.length));
+  });
+
+  it('a repository with 100,000 allowed values scans, and scans its history, in seconds', () => {
+    const repo = sandbox.repo('bulk');
+    repo.commit('allow many', { '.keyguardallow': bulkAllowlist });
+    repo.commit('use them', { 'src/keys.txt': `${many.slice(0, 1000).join('\n')}\nkey = ${real}\n` });
+    for (const command of ['scan', 'scan-history']) {
+      const started = performance.now();
+      const { code, findings } = repo.keyguardJson([command]);
+      expect(performance.now() - started).toBeLessThan(45_000); // linear: ~3 s; the quadratic filter took minutes
+      expect(code).toBe(1);
+      expect(findings.map((finding) => `${finding.file}:${finding.line}`)).toEqual(['src/keys.txt:1001']);
+    }
+  }, 120_000);
 });
 
 describe('keyguard allow', () => {

@@ -123,6 +123,44 @@ export function formatAllowEntry(spec: AllowSpec): string {
 /** Two entries that accept the same findings, whatever their reasons say. */
 export const sameAllowance = (a: AllowSpec, b: AllowSpec) => a.kind === b.kind && a.value === b.value && a.path === b.path && a.rule === b.rule;
 
+/** Groups value entries by what a finding must equal: its rule (or any, '') and its secret. */
+const valueKey = (rule: string, value: string) => `${rule}\0${value}`;
+
+/**
+ * The entries that could accept a finding, found without reading the others: a finding costs a set lookup for
+ * fingerprints and values (plus the path globs given for its own value), and a pass over the regex and path
+ * entries only, so an allowlist of many values, the allowlist file's own lines scanned included, costs time
+ * linear in its size.
+ */
+class AllowlistIndex {
+  private readonly fingerprints = new Set<string>();
+  private readonly values = new Map<string, AllowEntry[]>();
+  /** regex and path entries: each is a pattern, tried one by one */
+  private readonly patterns: AllowEntry[] = [];
+
+  constructor(entries: readonly AllowEntry[]) {
+    for (const entry of entries) {
+      if (entry.kind === 'fingerprint') this.fingerprints.add(entry.value);
+      else if (entry.kind === 'value') {
+        const key = valueKey(entry.rule ?? '', entry.value);
+        const same = this.values.get(key);
+        if (same) same.push(entry);
+        else this.values.set(key, [entry]);
+      } else this.patterns.push(entry);
+    }
+  }
+
+  allows(finding: Finding): boolean {
+    if (this.fingerprints.has(finding.fingerprint)) return true;
+    for (const rule of ['', finding.ruleId]) {
+      // Entries under one key differ by path= only; in the allowlist file itself the first one accepts.
+      if (this.values.get(valueKey(rule, finding.secret))?.some((entry) => entry.allows(finding))) return true;
+    }
+    return this.patterns.some((entry) => entry.allows(finding));
+  }
+}
+
 export function allowlistFilter(entries: readonly AllowEntry[], file: string): Filter {
-  return { name: `allowlist ${file}`, keep: (finding) => !entries.some((entry) => entry.allows(finding)) };
+  const index = new AllowlistIndex(entries);
+  return { name: `allowlist ${file}`, keep: (finding) => !index.allows(finding) };
 }
