@@ -1,55 +1,7 @@
 import { TextReader } from '../git/reader.js';
 import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
-
-/**
- * Options that make `git diff` and `git log -p` print the one shape parseDiff reads, whatever the user's
- * configuration says: no context lines (git does less work, and only added lines matter), fixed a/ b/
- * prefixes, full blob ids, no colour, no external or textconv drivers, renames found (a renamed file's
- * lines are not new) but not copies (a copied key is a new one, and must show as added), a deleted file
- * as its header alone (-D: its lines are no findings, and git need not read the old blob to print them), and
- * added lines marked with a carriage return instead of '+' (see ADDED).
- */
-export const DIFF_ARGS = [
-  '-U0',
-  '-D',
-  '--output-indicator-new=\r',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--no-relative',
-  '--src-prefix=a/',
-  '--dst-prefix=b/',
-  '--full-index',
-  '--submodule=short',
-  '-M',
-];
-
-const DIFF_CONFIG: Array<[string, string]> = [
-  ['core.quotePath', 'false'],
-  ['diff.noprefix', 'false'],
-  ['diff.mnemonicPrefix', 'false'],
-];
-
-/**
- * The environment for git commands whose diff output parseDiff reads: settings that would otherwise change
- * how paths are printed, passed as GIT_CONFIG_* so that git's messages still name the subcommand.
- */
-export function diffEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_COUNT: String(DIFF_CONFIG.length) };
-  DIFF_CONFIG.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
-}
-
-/**
- * The header git log prints before each commit's diff: two NULs (no diff or message line starts with one),
- * then id and parents, author, email, date and the raw message, each ending in NUL.
- */
-export const LOG_FORMAT = '--format=%x00%x00%H %P%x00%an%x00%ae%x00%aI%x00%B%x00';
-const LOG_FIELDS = 7; // NULs in one LOG_FORMAT header
+import { type Hunk, parseHunk, pathOfDiffLine, readLogHeader, readPath, stripPrefix } from './diff-headers.js';
 
 /** How history scans name a commit message in findings. */
 export const MESSAGE_FILE = '(commit message)';
@@ -89,20 +41,6 @@ const ADDED = 13;
 
 const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
 const NULL_BLOB = /^0+$/;
-const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-
-/** A hunk header's counts: lines on each side (1 when git leaves the count out), and where the new side starts. */
-interface Hunk {
-  oldCount: number;
-  newStart: number;
-  newCount: number;
-}
-
-function parseHunk(text: string): Hunk | null {
-  const hunk = HUNK.exec(text);
-  if (!hunk) return null;
-  return { oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]), newStart: Number(hunk[2]), newCount: hunk[3] === undefined ? 1 : Number(hunk[3]) };
-}
 
 /** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */
 const RUN_SIZE = 256 * 1024;
@@ -116,46 +54,6 @@ interface AddedRun {
   next: number;
   /** what readAdded stopped at: the run's end, the end of the buffered text, or RUN_SIZE */
   state: 'end' | 'fill' | 'full';
-}
-
-const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
-
-/**
- * A path as git prints it in a diff header: C-quoted ("a\\tb", octal bytes) when it holds special bytes,
- * else raw, then followed by a tab when it holds a space. Returns the path and where it ended.
- */
-export function readPath(text: string, from = 0): { path: string; end: number } {
-  if (text[from] !== '"') {
-    const tab = text.indexOf('\t', from);
-    return { path: text.slice(from, tab === -1 ? text.length : tab), end: text.length };
-  }
-  const bytes: number[] = [];
-  let i = from + 1;
-  for (; i < text.length && text[i] !== '"'; i++) {
-    if (text[i] !== '\\') {
-      bytes.push(...Buffer.from(text[i], 'utf8'));
-      continue;
-    }
-    const next = text[++i];
-    if (next >= '0' && next <= '7') {
-      bytes.push(parseInt(text.slice(i, i + 3), 8));
-      i += 2;
-    } else bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
-  }
-  return { path: Buffer.from(bytes).toString('utf8'), end: i + 1 };
-}
-
-const stripPrefix = (path: string) => path.replace(/^[ab]\//, '');
-
-/** The new path from `diff --git a/X b/Y` when it is unambiguous (not a rename): quoted, or X equal to Y. */
-function pathOfDiffLine(rest: string): string | null {
-  if (rest.startsWith('"')) {
-    const first = readPath(rest);
-    return rest[first.end + 1] === '"' ? stripPrefix(readPath(rest, first.end + 1).path) : stripPrefix(rest.slice(first.end + 1));
-  }
-  const half = (rest.length - 1) / 2;
-  if (!Number.isInteger(half) || rest.slice(2, half) !== rest.slice(half + 3)) return null;
-  return rest.slice(half + 3);
 }
 
 /**
@@ -473,35 +371,14 @@ class DiffParser {
 
   /** A LOG_FORMAT header, which may run over several lines (the message's); returns the message. */
   private async readCommit(first: string): Promise<string> {
-    const reader = this.reader;
-    let header = first;
-    let nuls = countNuls(first);
-    while (nuls < LOG_FIELDS) {
-      const complete = reader.complete;
-      const line = reader.line();
-      if (line === undefined) {
-        if (!(await reader.fill())) break;
-        continue;
-      }
-      // a piece of a long line continues the one before it
-      header += complete ? `\n${line}` : line;
-      nuls += countNuls(line);
-    }
-    const [, , ids, author, email, date, message] = header.split('\0');
-    const [sha, ...parents] = ids.split(' ');
-    this.commit = { sha, author, email, date };
-    this.merge = parents.filter(Boolean).length > 1;
+    const { commit, merge, message } = await readLogHeader(this.reader, first);
+    this.commit = commit;
+    this.merge = merge;
     this.startFile(null);
     this.options.stats.commits++;
-    this.options.observer?.commit(this.commit);
-    return (message ?? '').replace(/\n+$/, '');
+    this.options.observer?.commit(commit);
+    return message;
   }
-}
-
-function countNuls(line: string): number {
-  let n = 0;
-  for (let i = line.indexOf('\0'); i !== -1; i = line.indexOf('\0', i + 1)) n++;
-  return n;
 }
 
 /** The added lines of a diff stream, as fragments (see DiffParser). */

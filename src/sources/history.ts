@@ -3,7 +3,8 @@ import type { Detector } from '../detect/engine.js';
 import { attributeBinaries, type BlobOptions, type BlobTarget, blobFragments } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
 import { type CommitInfo, emptyStats, type Fragment, type ScanStats } from '../types.js';
-import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
+import { type DiffObserver, diffFragments } from './diff.js';
+import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 
 export interface HistoryOptions {
   cwd: string;

@@ -4,7 +4,8 @@ import { gitQueries } from '../git/queries.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { DIFF_ARGS, diffEnv, type DiffObserver, LOG_FORMAT, diffFragments } from './diff.js';
+import { type DiffObserver, diffFragments } from './diff.js';
+import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { attributeBinaryFragments, historyFragments } from './history.js';
 
 const FETCH_ADVICE =

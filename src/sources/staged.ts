@@ -3,7 +3,8 @@
 import { type BlobTarget, blobFragments } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { DIFF_ARGS, diffEnv, diffFragments } from './diff.js';
+import { diffFragments } from './diff.js';
+import { DIFF_ARGS, diffEnv } from './diff-options.js';
 
 export interface StagedOptions {
   cwd: string;

@@ -1,0 +1,97 @@
+import type { TextReader } from '../git/reader.js';
+import type { CommitInfo } from '../types.js';
+import { LOG_FIELDS } from './diff-options.js';
+
+// The header lines of a diff and of a LOG_FORMAT commit, as DiffParser (diff.ts) meets them.
+
+const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/** A hunk header's counts: lines on each side (1 when git leaves the count out), and where the new side starts. */
+export interface Hunk {
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+}
+
+export function parseHunk(text: string): Hunk | null {
+  const hunk = HUNK.exec(text);
+  if (!hunk) return null;
+  return { oldCount: hunk[1] === undefined ? 1 : Number(hunk[1]), newStart: Number(hunk[2]), newCount: hunk[3] === undefined ? 1 : Number(hunk[3]) };
+}
+
+const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/**
+ * A path as git prints it in a diff header: C-quoted ("a\\tb", octal bytes) when it holds special bytes,
+ * else raw, then followed by a tab when it holds a space. Returns the path and where it ended.
+ */
+export function readPath(text: string, from = 0): { path: string; end: number } {
+  if (text[from] !== '"') {
+    const tab = text.indexOf('\t', from);
+    return { path: text.slice(from, tab === -1 ? text.length : tab), end: text.length };
+  }
+  const bytes: number[] = [];
+  let i = from + 1;
+  for (; i < text.length && text[i] !== '"'; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(...Buffer.from(text[i], 'utf8'));
+      continue;
+    }
+    const next = text[++i];
+    if (next >= '0' && next <= '7') {
+      bytes.push(parseInt(text.slice(i, i + 3), 8));
+      i += 2;
+    } else bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+  }
+  return { path: Buffer.from(bytes).toString('utf8'), end: i + 1 };
+}
+
+export const stripPrefix = (path: string) => path.replace(/^[ab]\//, '');
+
+/** The new path from `diff --git a/X b/Y` when it is unambiguous (not a rename): quoted, or X equal to Y. */
+export function pathOfDiffLine(rest: string): string | null {
+  if (rest.startsWith('"')) {
+    const first = readPath(rest);
+    return rest[first.end + 1] === '"' ? stripPrefix(readPath(rest, first.end + 1).path) : stripPrefix(rest.slice(first.end + 1));
+  }
+  const half = (rest.length - 1) / 2;
+  if (!Number.isInteger(half) || rest.slice(2, half) !== rest.slice(half + 3)) return null;
+  return rest.slice(half + 3);
+}
+
+/** A commit as a LOG_FORMAT header names it. */
+export interface LogHeader {
+  commit: CommitInfo;
+  /** two or more parents */
+  merge: boolean;
+  message: string;
+}
+
+/**
+ * Reads a LOG_FORMAT header that starts with `first`, on through the lines of its message until all its
+ * LOG_FIELDS NULs are read; the message without its trailing newlines.
+ */
+export async function readLogHeader(reader: TextReader, first: string): Promise<LogHeader> {
+  let header = first;
+  let nuls = countNuls(first);
+  while (nuls < LOG_FIELDS) {
+    const complete = reader.complete;
+    const line = reader.line();
+    if (line === undefined) {
+      if (!(await reader.fill())) break;
+      continue;
+    }
+    // a piece of a long line continues the one before it
+    header += complete ? `\n${line}` : line;
+    nuls += countNuls(line);
+  }
+  const [, , ids, author, email, date, message] = header.split('\0');
+  const [sha, ...parents] = ids.split(' ');
+  return { commit: { sha, author, email, date }, merge: parents.filter(Boolean).length > 1, message: (message ?? '').replace(/\n+$/, '') };
+}
+
+function countNuls(line: string): number {
+  let n = 0;
+  for (let i = line.indexOf('\0'); i !== -1; i = line.indexOf('\0', i + 1)) n++;
+  return n;
+}
