@@ -1,5 +1,4 @@
-import { fragmentsOf } from '../sources/files.js';
-import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
+import type { CommitInfo } from '../types.js';
 import { StreamReader } from './reader.js';
 import { gitStream, records } from './stream.js';
 
@@ -10,13 +9,6 @@ export interface BlobTarget {
   blob: string;
   /** the commit that holds it, for blobs read out of history */
   commit?: CommitInfo | null;
-}
-
-export interface BlobOptions {
-  cwd: string;
-  contextLines: number;
-  stats: ScanStats;
-  source: SourceKind;
 }
 
 /**
@@ -35,14 +27,21 @@ async function* blobBytes(reader: StreamReader, remaining: { bytes: number }): A
   }
 }
 
+/** One blob read by blobContents: its bytes, streamed. */
+export interface BlobContent {
+  target: BlobTarget;
+  bytes: AsyncIterable<Buffer>;
+}
+
 /**
- * Fragments of whole blobs, read through one `git cat-file --batch` process and streamed (a staged file of
- * gigabytes never sits in memory). Binaries are skipped and counted as files.ts does.
+ * The contents of blobs, read through one `git cat-file --batch` process and streamed (a staged file of
+ * gigabytes never sits in memory). What a reader leaves unread of a blob (a binary after its first chunk) is
+ * passed over when it asks for the next one. Missing objects are left out.
  */
-export async function* blobFragments(targets: BlobTarget[], options: BlobOptions): AsyncGenerator<Fragment> {
+export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGenerator<BlobContent> {
   if (targets.length === 0) return;
   const input = targets.map((t) => t.blob).join('\n') + '\n';
-  const reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd: options.cwd, input }));
+  const reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd, input }));
   try {
     for (const target of targets) {
       let header = reader.line();
@@ -50,11 +49,9 @@ export async function* blobFragments(targets: BlobTarget[], options: BlobOptions
       if (header === undefined) return;
       const [, type, size] = header.toString('latin1').split(' ');
       if (type === 'missing' || size === undefined) continue;
-      const base = { file: target.file, source: options.source, commit: target.commit ?? null };
       // +1: the newline after the body
       const remaining = { bytes: Number(size) + 1 };
-      yield* fragmentsOf(blobBytes(reader, remaining), base, options.contextLines, options.stats);
-      // A binary blob is left unread after its first chunk: pass over the rest.
+      yield { target, bytes: blobBytes(reader, remaining) };
       for await (const _ of blobBytes(reader, remaining));
     }
   } finally {

@@ -1,8 +1,9 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
 import type { Detector } from '../detect/engine.js';
-import { attributeBinaries, type BlobOptions, type BlobTarget, blobFragments } from '../git/blobs.js';
+import { attributeBinaries, type BlobTarget } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
 import { type CommitInfo, emptyStats, type Fragment, type ScanStats } from '../types.js';
+import { type BlobOptions, blobFragments } from './blobs.js';
 import { type DiffObserver, diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 

@@ -1,8 +1,9 @@
 // The pre-commit scan. Plain child processes only: this runs on every commit, and loading simple-git or
 // yargs would cost the hook more than the scan itself.
-import { type BlobTarget, blobFragments } from '../git/blobs.js';
+import type { BlobTarget } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
+import { blobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv } from './diff-options.js';
 
