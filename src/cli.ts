@@ -3,6 +3,7 @@ import yargs, { type CommandModule } from 'yargs';
 import { STDIN_ARGUMENT } from './commands/stdin.js';
 import { UsageError, messageOf } from './errors.js';
 import { packageFile } from './package-files.js';
+import { closest } from './commands/suggest.js';
 
 type Loader = () => Promise<CommandModule[]>;
 
@@ -34,6 +35,7 @@ const LOADERS: Record<string, Loader> = {
   'add-provider': allows,
   'aws-provider': allows,
   list: allows,
+  'register-aws': allows,
 };
 
 /** The command the line names, or every command for --help, --version and lines that name none. */
@@ -44,7 +46,40 @@ async function commandsFor(argv: string[]): Promise<CommandModule[]> {
   return all.flat();
 }
 
-const wantsHelp = (argv: string[]) => argv.some((arg) => arg === '--help' || arg === '-h');
+const wantsHelp = (argv: string[]) => argv.length === 0 || argv[0] === 'help' || argv.some((arg) => arg === '--help' || arg === '-h');
+
+/** `keyguard` alone and `keyguard help [command]` mean --help, as they do for git and npm. */
+function helpRequest(argv: string[]): string[] {
+  if (argv.length === 0) return ['--help'];
+  if (argv[0] === 'help') return [...argv.slice(1), '--help'];
+  return argv;
+}
+
+/**
+ * yargs' "Unknown argument: stagd" with the closest command or option named, and the camelCase twin yargs
+ * lists beside a dashed option (`hooks-path, hooksPath`) left out.
+ */
+function explainUnknown(message: string, argv: string[], known: Record<string, unknown>): string {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match) return message;
+  const words = match[1].split(', ').filter((word, _, all) => !(/[A-Z]/.test(word) && all.includes(word.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+  const [first] = words;
+  if (first === argv[0] && !Object.hasOwn(LOADERS, first)) {
+    const command = closest(first, Object.keys(LOADERS));
+    return `unknown command "${first}"${command ? `: did you mean "keyguard ${command}"?` : ' (keyguard --help lists the commands)'}`;
+  }
+  const option = closest(first, Object.keys(known).filter((key) => key.length > 1 && !/[A-Z]/.test(key)));
+  const list = words.map((word) => (word.length > 1 ? `--${word}` : `-${word}`)).join(', ');
+  return `unknown option${words.length > 1 ? 's' : ''} ${list}${option ? `: did you mean --${option}?` : ` (keyguard ${Object.hasOwn(LOADERS, argv[0]) ? `${argv[0]} ` : ''}--help lists the options)`}`;
+}
+
+/** yargs' "Not enough non-option arguments" as the usage line of the command that needs them. */
+function explainMissing(message: string, argv: string[], commands: CommandModule[]): string {
+  if (!message.startsWith('Not enough non-option arguments')) return message;
+  const name = argv[0];
+  const command = commands.find((module) => String(module.command).split(' ')[0] === name);
+  return command ? `${name} needs an argument: keyguard ${String(command.command)} (keyguard ${name} --help)` : message;
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
@@ -59,13 +94,16 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(process.exitCode ?? 0);
   });
   // yargs drops a lone '-', the usual name for stdin: carry it through under another name.
+  argv = helpRequest(argv);
+  const commands = await commandsFor(argv);
   const parser = yargs(argv.map((arg) => (arg === '-' ? STDIN_ARGUMENT : arg)))
     .scriptName('keyguard')
     .usage('$0 <command> [options]\n\nStops AWS credentials from landing in git, and finds the ones that already did.')
-    .command(await commandsFor(argv))
+    .command(commands)
     .demandCommand(1, 'name a command (keyguard --help lists them)')
     .strict()
     .version(version())
+    .alias('v', 'version')
     .help()
     .alias('h', 'help')
     // yargs lays out the whole help text for every command it runs (it caches it for an async handler's
@@ -73,7 +111,9 @@ export async function main(argv: string[]): Promise<void> {
     // start, so the help is wrapped only when asked for.
     .wrap(wantsHelp(argv) ? Math.min(110, process.stdout.columns || 110) : null)
     .fail((message, error) => {
-      throw error ?? new UsageError(message.replace(/\s*\n\s*/g, ' '));
+      if (error) throw error;
+      const known = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key;
+      throw new UsageError(explainMissing(explainUnknown(message.replace(/\s*\n\s*/g, ' '), argv, known), argv, commands));
     });
   try {
     await parser.parseAsync();
