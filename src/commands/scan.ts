@@ -13,7 +13,8 @@ interface ScanArgs extends ReportArgs {
   paths: string[];
   git: boolean;
   staged: boolean;
-  index: boolean;
+  /** undefined unless given: `--no-index` is git-secrets' name for --no-git */
+  index?: boolean;
 }
 
 export const scanCommand: CommandModule<object, ScanArgs> = {
@@ -23,8 +24,12 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
     withReportOptions(yargs as Argv<object>)
       .positional('paths', { type: 'string', array: true, default: [], describe: 'files or directories; - reads stdin' })
       .option('git', { type: 'boolean', default: true, describe: 'use git to list files (honours .gitignore); --no-git walks directories as they are' })
-      .option('staged', { type: 'boolean', default: false, describe: 'scan the lines the next commit adds (what the pre-commit hook runs)' })
-      .option('index', { type: 'boolean', default: false, describe: 'with --staged: scan whole staged files, not just added lines' })
+      .option('staged', { alias: 'cached', type: 'boolean', default: false, describe: 'scan the lines the next commit adds (what the pre-commit hook runs)' })
+      .option('index', { type: 'boolean', describe: 'scan whole staged files, not just the added lines (--no-index: as --no-git)' })
+      // git-secrets' `--scan -r` and `--untracked`: directories are always walked, and untracked files that
+      // git does not ignore are always scanned, so both are accepted and change nothing.
+      .option('recursive', { alias: 'r', type: 'boolean', hidden: true })
+      .option('untracked', { type: 'boolean', hidden: true })
       .example('$0 scan', 'the repository\'s tracked and untracked files')
       .example('$0 scan --no-git dir/', 'a plain directory')
       .example('cat file | $0 scan -', 'stdin') as unknown as Argv<ScanArgs>,
@@ -35,17 +40,22 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
 
 async function runScan(args: ScanArgs): Promise<number> {
   const cwd = process.cwd();
-  if (args.staged && args.paths.length) throw new UsageError('--staged scans the index: it takes no paths');
-  if (args.index && !args.staged) throw new UsageError('--index goes with --staged');
+  if (args.index === false) args.git = false; // git-secrets' --no-index
+  const staged = args.staged || args.index === true;
+  const stagedFlag = args.index ? '--index' : '--staged';
+  if (staged && args.paths.includes(STDIN_ARGUMENT)) throw new UsageError(`${stagedFlag} scans the index, - scans stdin: choose one`);
+  if (staged && args.paths.length) throw new UsageError(`${stagedFlag} scans the index: it takes no paths`);
+  if (staged && !args.git) throw new UsageError(`${stagedFlag} reads the index from git: it cannot go with --no-git`);
   if (args.paths.length > 1 && args.paths.includes(STDIN_ARGUMENT)) throw new UsageError('- (stdin) must be the only path');
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const root = args.git ? workTreeRoot(cwd) : null;
   let fragments: AsyncIterable<Fragment>;
   let target: string;
-  if (args.staged) {
+  if (staged) {
+    if (!root) throw new UsageError(`${stagedFlag} scans what git will commit: run it inside a git repository`);
     const { stagedFragments } = await import('../sources/staged.js');
-    fragments = stagedFragments({ cwd, wholeFiles: args.index, contextLines: detector.contextLines, stats });
+    fragments = stagedFragments({ cwd, wholeFiles: args.index === true, contextLines: detector.contextLines, stats });
     target = 'staged changes';
   } else if (args.paths.length === 1 && args.paths[0] === STDIN_ARGUMENT) {
     fragments = fragmentsOf(process.stdin, { file: '(stdin)', source: 'stdin', commit: null }, detector.contextLines, stats);

@@ -9,6 +9,7 @@ import { ALLOWLIST_FILE } from '../filters/allowlist.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
+import { wantsColor } from '../report/color.js';
 import { textReporter } from '../report/text.js';
 import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
@@ -148,7 +149,7 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
     const findings = await collectFindings(scan.fragments(detector), detector, filters);
     if (!findings.length) return 0;
     // Hooks talk on stderr: git shows it, and a GUI client shows it in its error dialog.
-    process.stderr.write(textReporter(findings, stats, { mask: true, target: scan.target, remediation, color: Boolean(process.stderr.isTTY && !process.env.NO_COLOR) }));
+    process.stderr.write(textReporter(findings, stats, { mask: true, target: scan.target, remediation, color: wantsColor(undefined, process.stderr) }));
     process.stderr.write(advice(findings, scan.blocked));
     return 1;
   } catch (error) {
