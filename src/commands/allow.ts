@@ -60,7 +60,7 @@ const allowCommand: CommandModule<object, AllowArgs> = {
       .positional('target', { type: 'string', demandOption: true, describe: 'a fingerprint (32 hex digits, as reports print it) or a literal value' })
       .option('path', { type: 'string', describe: 'with a value: only in files matching this glob (repository-relative, e.g. test/fixtures/**)' })
       .option('reason', { type: 'string', describe: 'why this is not a secret, kept beside the entry' })
-      .example('$0 allow 3f1c9a0d6b2e4f5a8c7d9e0b1a2c3d4e --reason "test fixture"', 'one finding')
+      .example('$0 allow 3f1c9a0d6b2e4f5a8c7d9e0b1a2c3d4e', 'one finding, by the fingerprint a report printed')
       .example('$0 allow AKIA... --path "docs/**"', 'a documented value, in docs only') as unknown as Argv<AllowArgs>,
   handler: allow,
 };

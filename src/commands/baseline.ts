@@ -23,12 +23,12 @@ interface BaselineArgs {
 async function createBaseline(args: BaselineArgs): Promise<void> {
   const cwd = process.cwd();
   const root = workTreeRoot(cwd);
-  if (args.history && !root) throw new UsageError('--history needs a git repository');
-  const file = args.file ?? join(root ?? cwd, DEFAULT_BASELINE_FILE);
+  if (!root) throw new UsageError(`${cwd} is not in a git repository: a baseline records a repository's findings, so run it inside one`);
+  const file = args.file ?? join(root, DEFAULT_BASELINE_FILE);
   const { detector } = createDetector(cwd);
   const stats = emptyStats();
   const filters = await loadFilters({ cwd, root });
-  const findings = await collectFindings(fileFragments(listTargets([], { cwd, git: root !== null, root }), detector.contextLines, stats), detector, filters);
+  const findings = await collectFindings(fileFragments(listTargets([], { cwd, git: true, root }), detector.contextLines, stats), detector, filters);
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');

@@ -1,7 +1,7 @@
 import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
 import { gitQueries } from '../git/queries.js';
-import { gitOutput, workTreeRoot } from '../git/repo.js';
+import { isShallow, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
@@ -37,13 +37,6 @@ function showProgress(stats: ScanStats, total: number | null): () => void {
     process.stderr.write('\r\x1b[K');
   };
 }
-
-/**
- * Whether the repository is a shallow clone; false when git cannot tell (the note is advice, not a verdict).
- * A plain git, asked once the history is read: loading simple-git for it cost ~30 ms of Node's thread just as
- * git log began to write, and git waited on the full pipe meanwhile.
- */
-const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-repository'], cwd) === 'true';
 
 /** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
 async function repositoryNotes(cwd: string, stats: ScanStats, shallow: boolean): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
 import { runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
@@ -18,9 +20,15 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
       .option('since-commit', { type: 'string', describe: 'scan only the commits made after REV (not reachable from it)' })
       .example('$0 scan-history', 'all refs')
       .example('$0 scan-history --branch main --since-commit v1.0', 'main since v1.0')
-      .example('$0 scan-history -- --since=2024-01-01 --author=alice', 'anything after -- goes to git log') as unknown as Argv<ScanHistoryArgs>,
+      .example('$0 scan-history -- --author=alice', 'anything after -- goes to git log') as unknown as Argv<ScanHistoryArgs>,
   handler: async (args) => {
     const cwd = process.cwd();
+    // Checked here so that a typo is named as the user wrote it, not as git's `bad revision '^nope'`.
+    for (const [option, ref] of [['--branch', args.branch], ['--since-commit', args.sinceCommit]] as const) {
+      if (ref !== undefined && gitOutput(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], cwd) === null) {
+        throw new UsageError(`${option} ${ref}: not a commit in this repository (a typo? git branch -a lists the branches)`);
+      }
+    }
     const passThrough = args._.slice(1).map(String);
     const revisions = [args.branch ?? '--all', ...(args.sinceCommit ? [`^${args.sinceCommit}`] : []), ...passThrough];
     const target = args.branch ? `history of ${args.branch}` : 'history of all refs';

@@ -17,3 +17,10 @@ export function gitOutput(args: string[], cwd: string): string | null {
 export function workTreeRoot(cwd: string): string | null {
   return gitOutput(['rev-parse', '--show-toplevel'], cwd) || null;
 }
+
+/**
+ * Whether the repository is a shallow clone; false when git cannot tell (used for advice, not verdicts).
+ * A plain git, not simple-git: a history scan asks once the history is read, and loading simple-git then cost
+ * ~30 ms of Node's thread just as git log began to write.
+ */
+export const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-repository'], cwd) === 'true';

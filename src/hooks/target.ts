@@ -33,7 +33,7 @@ function huskyDirOf(hooksDir: string): string | null {
  */
 export function repositoryTarget(cwd: string): Target {
   const hooks = gitOutput(['rev-parse', '--git-path', 'hooks'], cwd);
-  if (hooks === null) throw new UsageError('not in a git repository: run keyguard install inside one, or use --template DIR or --global');
+  if (hooks === null) throw new UsageError('not in a git repository: cd into one first, or use --template DIR or --global');
   const dir = resolve(cwd, hooks);
   const husky = huskyDirOf(dir);
   if (husky) return { kind: 'husky', dir: husky, active: true };

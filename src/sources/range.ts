@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { BlobTarget } from '../git/blobs.js';
 import { gitQueries } from '../git/queries.js';
+import { isShallow } from '../git/repo.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -16,6 +17,8 @@ async function commitId(cwd: string, ref: string, role: string): Promise<string>
   try {
     return (await (await gitQueries(cwd)).raw(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
   } catch {
+    // A mistyped ref is the usual cause in a full clone; only a shallow one gets the fetch advice.
+    if (!isShallow(cwd)) throw new UsageError(`${role} ${ref} is not a commit in this repository (a typo? git branch -a lists the branches)`);
     throw new UsageError(`${role} ${ref} is not in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
   }
 }
