@@ -102,4 +102,14 @@ const listCommand: CommandModule<object, ScopeArgs> = {
   },
 };
 
-export const gitSecretsCommands = [addCommand, addProviderCommand, awsProviderCommand, listCommand] as unknown as CommandModule[];
+/** git-secrets' `--register-aws`: here the AWS rules are built in, so there is nothing to register. */
+const registerAwsCommand: CommandModule = {
+  command: 'register-aws',
+  describe: 'Nothing to do: the AWS rules are built in (git secrets --register-aws adds them; keyguard always has them)',
+  builder: (yargs) => withGlobal(yargs as Argv<object>),
+  handler: () => {
+    process.stdout.write('keyguard: the AWS rules are built in and always on: nothing to register (keyguard list shows what you added)\n');
+  },
+};
+
+export const gitSecretsCommands = [addCommand, addProviderCommand, awsProviderCommand, listCommand, registerAwsCommand] as unknown as CommandModule[];
