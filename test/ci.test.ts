@@ -51,6 +51,9 @@ describe('ciRange: which commits a CI run gates', () => {
     const gitlab = { CI: 'true', GITLAB_CI: 'true', CI_COMMIT_SHA: B, CI_DEFAULT_BRANCH: 'main' };
     expect(ciRange({ ...gitlab, CI_MERGE_REQUEST_DIFF_BASE_SHA: A, CI_MERGE_REQUEST_IID: '3' })).toEqual({ base: A, head: B, origin: 'GitLab merge request !3' });
     expect(ciRange({ ...gitlab, CI_MERGE_REQUEST_DIFF_BASE_SHA: A, CI_COMMIT_SHA: 'c'.repeat(40), CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: B })).toMatchObject({ base: A, head: B });
+    // The policy comes from the target branch's tip: its SHA in merged-results pipelines, else its origin/ ref.
+    expect(ciRange({ ...gitlab, CI_MERGE_REQUEST_DIFF_BASE_SHA: A, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' })).toMatchObject({ base: A, tip: 'refs/remotes/origin/main' });
+    expect(ciRange({ ...gitlab, CI_MERGE_REQUEST_DIFF_BASE_SHA: A, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_MERGE_REQUEST_TARGET_BRANCH_SHA: ZERO.replace(/0/g, 'c') })).toMatchObject({ tip: 'c'.repeat(40) });
     expect(ciRange({ ...gitlab, CI_COMMIT_BEFORE_SHA: A, CI_COMMIT_BRANCH: 'main' })).toMatchObject({ base: A, head: B });
     expect(ciRange({ ...gitlab, CI_COMMIT_BEFORE_SHA: ZERO, CI_COMMIT_BRANCH: 'topic' })).toMatchObject({ base: 'refs/remotes/origin/main', head: B });
   });
@@ -104,7 +107,7 @@ describe('keyguard ci in a real repository', () => {
   it('runs the GitLab recipe\'s command on a merge request: JUnit report written, job failed', () => {
     const recipe = readFileSync(new URL('../examples/gitlab-ci.yml', import.meta.url), 'utf8');
     const args = /- npx keyguard (.+)/.exec(recipe)![1].split(' ');
-    const env = { CI: 'true', GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_COMMIT_SHA: head, CI_MERGE_REQUEST_IID: '4' };
+    const env = { CI: 'true', GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_COMMIT_SHA: head, CI_MERGE_REQUEST_IID: '4' };
     const { code } = keyguard(args, { cwd: clone.dir, env: { ...sandbox.env, ...env } });
     expect(code).toBe(1);
     const report = readFileSync(sandbox.path('clone', 'keyguard-junit.xml'), 'utf8');
@@ -175,6 +178,65 @@ describe('keyguard ci reads the policy from the base commit', () => {
     repo.git('checkout', '-q', '-b', 'honest');
     repo.commit('add config', { 'deploy/prod.env': `AWS_ACCESS_KEY_ID=${key}\n` });
     const { code, stderr } = gate([], reviewed);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
+describe('keyguard ci reads the policy at the base branch\'s tip, not where the change branched off', () => {
+  const key = fakeKeyId('ci-dropped-allow');
+  let repo: Repo;
+  let fork: string;
+  let tip: string;
+  let head: string;
+
+  beforeAll(() => {
+    // main allows vendor/**, a branch leaves, main drops the entry (and the baseline that held the key), and the
+    // branch then adds a key under vendor/.
+    repo = sandbox.repo('dropped');
+    repo.commit('base', { 'README.md': 'hello\n' });
+    fork = repo.commit('allow vendor', { '.keyguardallow': 'path vendor/** # third-party code\n', '.gitallowed': 'vendored-key\n' });
+    repo.git('checkout', '-q', '-b', 'old-branch');
+    head = repo.commit('vendor a config', { 'vendor/k.env': `AWS_ACCESS_KEY_ID=${key} # vendored-key\n` });
+    repo.git('checkout', '-q', 'main');
+    repo.git('rm', '-q', '.keyguardallow', '.gitallowed');
+    tip = repo.commit('vendor/ is ours now: no more blanket allow');
+    repo.git('checkout', '-q', 'old-branch');
+  });
+
+  const expectDropped = ({ code, stdout, stderr }: { code: number; stdout: string; stderr: string }) => {
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'vendor/k.env', ruleId: 'aws-access-key-id' })]);
+    expect(stderr).toMatch(new RegExp(`keyguard: error: vendor/k\\.env:1: the .* is gone from the base branch: this change branched off at ${fork.slice(0, 12)}, and the base commit ${tip.slice(0, 12)} no longer accepts it`));
+    // The branch did not edit the allowlist: no notice says it did.
+    expect(stderr).not.toMatch(/this change edits/);
+    expect(stderr).not.toContain(key);
+  };
+
+  it('fails with --base: the entry the branch inherited no longer counts', () => {
+    expectDropped(keyguard(['ci', '--base', 'main', '--format', 'json'], { cwd: repo.dir, env: sandbox.env }));
+  });
+
+  it('fails on a GitHub pull request from pull_request.base.sha', () => {
+    const env = github('pull_request', { number: 9, pull_request: { number: 9, base: { sha: tip, ref: 'main' }, head: { sha: head } } });
+    expectDropped(keyguard(['ci', '--format', 'json'], { cwd: repo.dir, env: { ...sandbox.env, ...env } }));
+  });
+
+  it('fails on a GitLab merge request, whose diff base is the branch point', () => {
+    repo.git('update-ref', 'refs/remotes/origin/main', tip);
+    const env = { CI: 'true', GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: fork, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_COMMIT_SHA: head, CI_MERGE_REQUEST_IID: '5' };
+    expectDropped(keyguard(['ci', '--format', 'json'], { cwd: repo.dir, env: { ...sandbox.env, ...env } }));
+  });
+
+  it('exits 2 naming the target branch when the clone lacks it', () => {
+    const env = { CI: 'true', GITLAB_CI: 'true', CI_MERGE_REQUEST_DIFF_BASE_SHA: fork, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release', CI_COMMIT_SHA: head };
+    const { code, stderr } = keyguard(['ci'], { cwd: repo.dir, env: { ...sandbox.env, ...env } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^keyguard: the target branch refs\/remotes\/origin\/release is not in this clone/);
+  });
+
+  it('passes the same branch when the base branch still allows it', () => {
+    const { code, stderr } = keyguard(['ci', '--base', fork], { cwd: repo.dir, env: sandbox.env });
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });

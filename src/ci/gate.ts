@@ -9,30 +9,49 @@ export interface GateMessage {
 }
 
 /**
- * The allowlist, baseline and configuration files the filters read that the pull request changes. Both
- * readers have been through loadFilters, so between them they asked for every file that matters.
+ * The allowlist, baseline and configuration files the filters read that the pull request changes: those that
+ * differ between where it branched off (`fork`) and its head. Both readers have been through loadFilters, so
+ * between them they asked for every file that matters.
  */
-export function changedPolicyFiles(base: CommittedFiles, head: CommittedFiles): string[] {
-  const paths = [...new Set([...base.asked, ...head.asked])].sort();
-  return paths.filter((path) => base.read(path) !== head.read(path));
+export function changedPolicyFiles(fork: CommittedFiles, head: CommittedFiles): string[] {
+  const paths = [...new Set([...fork.asked, ...head.asked])].sort();
+  return paths.filter((path) => fork.read(path) !== head.read(path));
+}
+
+/** Where the gate took its policy from, and what the pull request's own versions of it say. */
+export interface GatePolicy {
+  /** the base branch's tip, whose policy files the gate applies */
+  tip: string;
+  /** the merge base, where the pull request branched off */
+  fork: string;
+  /** the filters as the pull request's head has them */
+  headFilters: readonly Filter[];
+  /** the filters as the merge base has them (no inline allows: those are on lines the change adds) */
+  forkFilters: readonly Filter[];
+  /** the policy files the pull request changes (changedPolicyFiles) */
+  changed: readonly string[];
 }
 
 /**
- * What to say about the pull request's own policy changes: a notice for each file it changes, and an error for
- * each finding that only the pull request's version of those files accepts, since that is a change trying to
- * approve itself.
+ * What to say about the policy: a notice for each file the pull request changes, and an error for each finding
+ * that only the pull request's version of those files accepts: either the change approving itself, or an entry
+ * it inherited from where it branched off that the base branch has dropped since.
  */
-export function gateMessages(findings: readonly Finding[], headFilters: readonly Filter[], changed: readonly string[], base: string): GateMessage[] {
-  const messages: GateMessage[] = changed.map((path) => ({
+export function gateMessages(findings: readonly Finding[], policy: GatePolicy): GateMessage[] {
+  const tip = policy.tip.slice(0, 12);
+  const messages: GateMessage[] = policy.changed.map((path) => ({
     level: 'notice',
-    text: `this change edits ${path}; the gate reads it from the base commit ${base.slice(0, 12)}, so the edit counts only once it has landed there`,
+    text: `this change edits ${path}; the gate reads it from the base commit ${tip}, so the edit counts only once it has landed there`,
   }));
   for (const finding of findings) {
-    const acceptedBy = headFilters.find((filter) => !filter.keep(finding));
+    const acceptedBy = policy.headFilters.find((filter) => !filter.keep(finding));
     if (!acceptedBy) continue;
+    const inherited = policy.fork !== policy.tip && policy.forkFilters.some((filter) => !filter.keep(finding));
     messages.push({
       level: 'error',
-      text: `${finding.file}:${finding.line}: the ${acceptedBy.name} entry for this ${finding.description} is added by the same change that adds the secret; allow entries are read from the base commit, so it has to land first through review`,
+      text: inherited
+        ? `${finding.file}:${finding.line}: the ${acceptedBy.name} entry for this ${finding.description} is gone from the base branch: this change branched off at ${policy.fork.slice(0, 12)}, and the base commit ${tip} no longer accepts it`
+        : `${finding.file}:${finding.line}: the ${acceptedBy.name} entry for this ${finding.description} is added by the same change that adds the secret; allow entries are read from the base commit, so it has to land first through review`,
     });
   }
   return messages;

@@ -3,9 +3,14 @@ import { UsageError, messageOf } from '../errors.js';
 
 /** The commits a CI run must gate: those reachable from `head` and not from `base`. */
 export interface CiRange {
-  /** a commit id or ref; the gate also reads the allowlist, baseline and configuration from it */
+  /** a commit id or ref: the gate scans what `head` adds since its merge base with it */
   base: string;
   head: string;
+  /**
+   * The tip of the branch the change merges into, when `base` is not it (GitLab names the merge base): the
+   * gate reads the allowlist, baseline and configuration there. Default: `base`.
+   */
+  tip?: string;
   /** where the range came from, for messages: "GitHub pull_request #12", "--base main", … */
   origin: string;
 }
@@ -65,7 +70,12 @@ function githubRange(env: NodeJS.ProcessEnv): CiRange | null {
 function gitlabRange(env: NodeJS.ProcessEnv): CiRange | null {
   // In a merged-results pipeline CI_COMMIT_SHA is the merge with the target branch: scan the source branch's head.
   const head = env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || env.CI_COMMIT_SHA || 'HEAD';
-  if (env.CI_MERGE_REQUEST_DIFF_BASE_SHA) return { base: env.CI_MERGE_REQUEST_DIFF_BASE_SHA, head, origin: `GitLab merge request !${env.CI_MERGE_REQUEST_IID ?? '?'}` };
+  if (env.CI_MERGE_REQUEST_DIFF_BASE_SHA) {
+    // The diff base is where the source branch left the target; the policy is the target's tip (its SHA only in
+    // merged-results pipelines; GIT_DEPTH 0 fetches every branch as origin/*).
+    const target = env.CI_MERGE_REQUEST_TARGET_BRANCH_SHA || (env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME && `refs/remotes/origin/${env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME}`);
+    return { base: env.CI_MERGE_REQUEST_DIFF_BASE_SHA, head, ...(target ? { tip: target } : {}), origin: `GitLab merge request !${env.CI_MERGE_REQUEST_IID ?? '?'}` };
+  }
   const before = env.CI_COMMIT_BEFORE_SHA;
   if (before && !NO_COMMIT.test(before)) return { base: before, head, origin: `GitLab push ${before.slice(0, 12)}..${head.slice(0, 12)}` };
   if (env.CI_COMMIT_BRANCH && env.CI_COMMIT_BRANCH !== env.CI_DEFAULT_BRANCH) {

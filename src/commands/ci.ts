@@ -43,16 +43,20 @@ async function runCi(args: CiArgs): Promise<number> {
   const root = workTreeRoot(cwd);
   if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
   const wanted = ciRange(process.env, args);
-  const { base, head } = await resolveRange(cwd, { base: wanted.base, head: wanted.head });
-  // The policy comes from the base commit: a change cannot approve its own secret.
-  const baseFiles = new CommittedFiles(cwd, base);
+  const { base, head, tip } = await resolveRange(cwd, { base: wanted.base, head: wanted.head, tip: wanted.tip });
+  // The policy comes from the tip of the base branch, where the change will land: not from the change (it
+  // cannot approve its own secret), nor from where it branched off (the branch may have dropped an entry since).
+  const tipFiles = new CommittedFiles(cwd, tip);
+  const forkFiles = new CommittedFiles(cwd, base);
   const headFiles = new CommittedFiles(cwd, head);
-  const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: baseFiles.read, inlineAllows: false });
+  const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: tipFiles.read, inlineAllows: false });
   const headFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read });
+  const forkFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: forkFiles.read, inlineAllows: false });
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
   const findings = await collectFindings(fragments, detector, filters);
-  for (const message of gateMessages(findings, headFilters, changedPolicyFiles(baseFiles, headFiles), base)) say(message, args);
+  const changed = changedPolicyFiles(forkFiles, headFiles);
+  for (const message of gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed })) say(message, args);
   return writeReport(findings, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);
 }

@@ -23,12 +23,25 @@ async function commitId(cwd: string, ref: string, role: string): Promise<string>
   }
 }
 
+/** A range resolved to commit ids. */
+export interface ResolvedRange {
+  /** where the scan starts: BASE itself, or its merge base with HEAD */
+  base: string;
+  head: string;
+  /**
+   * BASE's own commit, the tip of the branch the change merges into. It differs from `base` when the range
+   * starts at the merge base and the branch has moved on since; its policy files are the ones that count.
+   */
+  tip: string;
+}
+
 /**
  * The two ends of a range to scan: "BASE..HEAD" as given, "BASE...HEAD" or `base` alone from their merge
  * base (what a pull request adds). Exit 2 with the fetch-depth fix when the clone lacks BASE or the merge
- * base, the usual mistake of a shallow CI checkout.
+ * base, the usual mistake of a shallow CI checkout. `tip` names the branch tip when BASE is not it (a GitLab
+ * merge request names its diff base, which is already the merge base).
  */
-export async function resolveRange(cwd: string, spec: { range?: string; base?: string; head?: string }): Promise<{ base: string; head: string }> {
+export async function resolveRange(cwd: string, spec: { range?: string; base?: string; head?: string; tip?: string }): Promise<ResolvedRange> {
   let baseRef = spec.base;
   let headRef = spec.head ?? 'HEAD';
   let mergeBase = spec.base !== undefined;
@@ -41,9 +54,10 @@ export async function resolveRange(cwd: string, spec: { range?: string; base?: s
   if (baseRef === undefined) throw new UsageError('name the range: BASE..HEAD, or --base REF');
   const head = await commitId(cwd, headRef, 'HEAD');
   const base = await commitId(cwd, baseRef, 'BASE');
-  if (!mergeBase) return { base, head };
+  const tip = spec.tip === undefined ? base : await commitId(cwd, spec.tip, 'the target branch');
+  if (!mergeBase) return { base, head, tip };
   try {
-    return { base: (await (await gitQueries(cwd)).raw(['merge-base', base, head])).trim(), head };
+    return { base: (await (await gitQueries(cwd)).raw(['merge-base', base, head])).trim(), head, tip };
   } catch {
     throw new UsageError(`no merge base of ${baseRef} and ${headRef} in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
   }
