@@ -1,5 +1,5 @@
 // The shapes that flow through keyguard, in order: sources produce Fragments, detectors turn them into
-// Findings, filters drop the accepted ones, reporters render what is left.
+// Findings with the Rules that rules/ compiles, filters drop the accepted ones, reporters render what is left.
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -80,3 +80,37 @@ export interface ScanStats {
 export function emptyStats(): ScanStats {
   return { files: 0, bytes: 0, binarySkipped: 0, commits: 0, notes: [] };
 }
+
+/** A rule ready to run: regexes compiled, defaults filled in. */
+export interface Rule {
+  id: string;
+  description: string;
+  severity: Severity;
+  /** global, with indices (flag d) so the secret's capture group can be located */
+  regex: RegExp;
+  secretGroup: number;
+  /** as written: see keywordAnyCase */
+  keywords: string[];
+  /** null when a match needs no context */
+  context: {
+    lineKeywords: string[];
+    pairWith: Set<string>;
+    pairWindow: number;
+    standalone: RegExp | null;
+  } | null;
+  entropy: number;
+  allowed: RegExp[];
+  remediation: string;
+}
+
+export interface RuleSet {
+  rules: Rule[];
+  /** values no rule reports (documented examples, placeholders), matched against the secret alone */
+  allowed: RegExp[];
+}
+
+/**
+ * How a keyword is matched: one written in lowercase matches in any case (`secret`: `SECRET_KEY`,
+ * `secretKey`), one written with a capital matches exactly (`AKIA`, the start of every access key ID).
+ */
+export const keywordAnyCase = (keyword: string) => keyword === keyword.toLowerCase();

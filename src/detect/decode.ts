@@ -1,7 +1,7 @@
 // Secrets hidden one encoding deep: a Kubernetes Secret's base64 `data:` values, `%2F` and `%2B` in URLs.
 // Each decoder finds encoded tokens in a text and returns their decoded form when it is printable text.
 
-import { keywordAnyCase } from '../rules/types.js';
+import { keywordAnyCase } from '../types.js';
 
 export interface EncodedToken {
   start: number;

@@ -1,6 +1,5 @@
 import { escapeRegExp, forEachMatch } from '../regex.js';
-import { keywordAnyCase, type Rule, type RuleSet } from '../rules/types.js';
-import type { Finding, Fragment } from '../types.js';
+import { type Finding, type Fragment, keywordAnyCase, type Rule, type RuleSet } from '../types.js';
 import { base64Tokens, type EncodedToken, encodedPrefixes, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from './fingerprint.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { escapeRegExp } from '../regex.js';
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 import { awsCredentialValues } from '../filters/aws-credentials.js';
 import { readSecretsConfig } from '../filters/git-config.js';
 import { LinearRegExp, LinearRegex } from '../filters/linear-regex.js';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { normalizeForKeywords } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import { packageFile } from '../package-files.js';
-import type { Severity } from '../types.js';
-import type { Rule, RuleSet, RuleSpec } from './types.js';
+import type { Rule, RuleSet, Severity } from '../types.js';
+import type { RuleSpec } from './types.js';
 
 /** patterns/ at the package root, next to dist/ and src/. */
 const BUILTIN_PATTERNS_DIR = packageFile('patterns/');

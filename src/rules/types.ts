@@ -1,6 +1,6 @@
 import type { Severity } from '../types.js';
 
-/** A rule as written in patterns/*.json. */
+/** A rule as written in patterns/*.json; compiled by load.ts into a Rule (src/types.ts). */
 export interface RuleSpec {
   id: string;
   description: string;
@@ -19,37 +19,3 @@ export interface RuleSpec {
   allowed?: string[];
   remediation?: string;
 }
-
-/** A rule ready to run: regexes compiled, defaults filled in. */
-export interface Rule {
-  id: string;
-  description: string;
-  severity: Severity;
-  /** global, with indices (flag d) so the secret's capture group can be located */
-  regex: RegExp;
-  secretGroup: number;
-  /** as written: see keywordAnyCase */
-  keywords: string[];
-  /** null when a match needs no context */
-  context: {
-    lineKeywords: string[];
-    pairWith: Set<string>;
-    pairWindow: number;
-    standalone: RegExp | null;
-  } | null;
-  entropy: number;
-  allowed: RegExp[];
-  remediation: string;
-}
-
-export interface RuleSet {
-  rules: Rule[];
-  /** values no rule reports (documented examples, placeholders), matched against the secret alone */
-  allowed: RegExp[];
-}
-
-/**
- * How a keyword is matched: one written in lowercase matches in any case (`secret`: `SECRET_KEY`,
- * `secretKey`), one written with a capital matches exactly (`AKIA`, the start of every access key ID).
- */
-export const keywordAnyCase = (keyword: string) => keyword === keyword.toLowerCase();
