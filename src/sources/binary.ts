@@ -1,5 +1,6 @@
 // Binary files are skipped (and counted), but a text file with a stray NUL byte is still text: git-secrets
-// skips any file git calls binary, so a key written before a NUL passes it.
+// skips any file git calls binary, so a key written before a NUL passes it. So is UTF-16 text, what Windows
+// PowerShell 5.1's `>` and regedit write: half its bytes are NULs.
 
 const MAGIC: readonly number[][] = [
   [0x7f, 0x45, 0x4c, 0x46], // ELF
@@ -19,7 +20,11 @@ const MAGIC: readonly number[][] = [
   [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], // SQLite database
 ];
 
-const SAMPLE = 8000;
+/** How many first bytes the tests below look at: what git looks at for its own binary test. */
+export const SAMPLE = 8000;
+
+/** Tab, newline, form feed, carriage return and escape are text; other code points below 32 are not. */
+const isControl = (c: number) => c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 27;
 
 /**
  * True for a known binary format, or when over 30% of the first 8,000 bytes are control bytes: binary
@@ -29,10 +34,53 @@ export function isBinary(head: Uint8Array): boolean {
   if (MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte))) return true;
   const n = Math.min(head.length, SAMPLE);
   let control = 0;
-  for (let i = 0; i < n; i++) {
-    const b = head[i];
-    // Tab, newline, form feed, carriage return and escape are text; other bytes below 32 are not.
-    if (b < 32 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 27) control++;
-  }
+  for (let i = 0; i < n; i++) if (isControl(head[i])) control++;
   return control * 10 > n * 3;
+}
+
+export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
+
+/** The UTF-16 code units of the sample, read in the given byte order. */
+function* codeUnits(head: Uint8Array, littleEndian: boolean, from: number): Generator<number> {
+  const end = from + Math.floor((Math.min(head.length, SAMPLE) - from) / 2) * 2;
+  for (let i = from; i < end; i += 2) yield littleEndian ? head[i] | (head[i + 1] << 8) : (head[i] << 8) | head[i + 1];
+}
+
+/** Fewer code units than this tell nothing: a short binary could pass for them. */
+const MIN_UNITS = 4;
+
+/**
+ * With a BOM, the sample passes the same test as isBinary, on code units, and holds no broken surrogate pair
+ * (random data after a chance BOM has many); without one, at least 9 in 10 of its code units must be
+ * printable ASCII or whitespace (so a UTF-8 or binary file cannot pass: nine in ten of its byte pairs would
+ * need a NUL in the same place).
+ */
+function utf16Text(head: Uint8Array, littleEndian: boolean, bom: boolean): boolean {
+  let units = 0;
+  let ascii = 0;
+  let control = 0;
+  let highSurrogate = false;
+  for (const unit of codeUnits(head, littleEndian, bom ? 2 : 0)) {
+    units++;
+    if (isControl(unit)) control++;
+    else if (unit < 127) ascii++;
+    const low = unit >= 0xdc00 && unit <= 0xdfff;
+    if (low !== highSurrogate) return false;
+    highSurrogate = unit >= 0xd800 && unit <= 0xdbff;
+  }
+  return bom ? control * 10 <= units * 3 : units >= MIN_UNITS && ascii * 10 >= units * 9;
+}
+
+/**
+ * How to decode a file by its first bytes (up to SAMPLE): UTF-16 with a byte order mark, or without one when
+ * its code units are mostly ASCII (one byte of each pair NUL, the other printable); else UTF-8, or null for a
+ * binary (see isBinary). Non-ASCII UTF-16 without a BOM stays binary: nothing cheap tells it from data.
+ */
+export function textEncoding(head: Uint8Array): TextEncoding | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return utf16Text(head, true, true) ? 'utf16le' : null;
+  if (head[0] === 0xfe && head[1] === 0xff) return utf16Text(head, false, true) ? 'utf16be' : null;
+  // A NUL in the first pair is where UTF-16 of ASCII text has one, and UTF-8 text almost never does.
+  if (head[1] === 0 && head[0] !== 0 && utf16Text(head, true, false)) return 'utf16le';
+  if (head[0] === 0 && head[1] !== 0 && utf16Text(head, false, false)) return 'utf16be';
+  return isBinary(head) ? null : 'utf8';
 }

@@ -6,7 +6,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { isBinary } from './binary.js';
+import { SAMPLE, textEncoding } from './binary.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 
 export interface FileTarget {
@@ -88,26 +88,61 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
   }
 }
 
+/** Bytes of a UTF-16BE stream swapped into UTF-16LE, which StringDecoder reads; an odd last byte waits for its pair. */
+class ByteSwapper {
+  private odd: Buffer | null = null;
+
+  swap(chunk: Buffer): Buffer {
+    const bytes = this.odd ? Buffer.concat([this.odd, chunk]) : Buffer.from(chunk);
+    const even = bytes.length & ~1;
+    this.odd = even < bytes.length ? bytes.subarray(even) : null;
+    return bytes.subarray(0, even).swap16();
+  }
+}
+
+/** The first chunks of a stream, joined, until they hold SAMPLE bytes or the stream ends: what textEncoding reads. */
+async function* withHead(bytes: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer[] | null = [];
+  let size = 0;
+  for await (const chunk of bytes) {
+    if (!head) {
+      yield chunk;
+      continue;
+    }
+    head.push(chunk);
+    size += chunk.length;
+    if (size < SAMPLE) continue;
+    yield head.length === 1 ? head[0] : Buffer.concat(head);
+    head = null;
+  }
+  if (head?.length) yield head.length === 1 ? head[0] : Buffer.concat(head);
+}
+
 /**
- * Decodes a byte stream as UTF-8 text, refusing binaries by their first bytes. Counts the stream in
- * stats.files or stats.binarySkipped, so every content source counts the same way.
+ * Decodes a byte stream as text (UTF-8, or UTF-16 by textEncoding), refusing binaries by their first bytes.
+ * Counts the stream in stats.files or stats.binarySkipped, so every content source counts the same way.
  */
 export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let first = true;
-  for await (const chunk of bytes) {
-    if (first) {
-      first = false;
-      if (isBinary(chunk)) {
+  let decoder: StringDecoder | null = null;
+  let swapper: ByteSwapper | null = null;
+  for await (let chunk of withHead(bytes)) {
+    stats.bytes += chunk.length;
+    if (!decoder) {
+      const encoding = textEncoding(chunk);
+      if (!encoding) {
+        stats.bytes -= chunk.length;
         stats.binarySkipped++;
         return;
       }
       stats.files++;
+      decoder = new StringDecoder(encoding === 'utf8' ? 'utf8' : 'utf16le');
+      if (encoding === 'utf16be') swapper = new ByteSwapper();
+      // A UTF-16 byte order mark is no character of the text (it would shift the first line's columns).
+      if (encoding !== 'utf8' && (chunk[0] === 0xff || chunk[0] === 0xfe)) chunk = chunk.subarray(2);
     }
-    stats.bytes += chunk.length;
-    yield decoder.write(chunk);
+    yield decoder.write(swapper ? swapper.swap(chunk) : chunk);
   }
-  const rest = decoder.end();
+  const rest = decoder?.end();
   if (rest) yield rest;
 }
 

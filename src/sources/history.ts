@@ -1,9 +1,9 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
 import type { Detector } from '../detect/engine.js';
-import { attributeBinaries, type BlobTarget } from '../git/blobs.js';
+import type { BlobTarget } from '../git/blobs.js';
 import { gitStream } from '../git/stream.js';
 import { type CommitInfo, emptyStats, type Fragment, type ScanStats } from '../types.js';
-import { type BlobOptions, blobFragments } from './blobs.js';
+import { binaryBlobFragments } from './blobs.js';
 import { type DiffObserver, diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 
@@ -44,6 +44,8 @@ class MergeResolutions {
   /** merges this pass has read whole, until asked for */
   private readonly read = new Set<string>();
   private readonly waiting = new Map<string, () => void>();
+  /** files the resolutions changed that git calls binary, read once the pass is over (see binaryBlobFragments) */
+  readonly binaries: BlobTarget[] = [];
   private ended = false;
   private readonly reading: Promise<void>;
 
@@ -91,7 +93,8 @@ class MergeResolutions {
       removed: () => {},
     };
     const stream = gitStream(logArgs(options.revisions, ['--merges', '--remerge-diff', '--reverse', '--topo-order']), { cwd: options.cwd, env: diffEnv() });
-    for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true, observer })) {
+    const onBinary = (file: string, blob: string, commit: CommitInfo | null) => this.binaries.push({ file, blob, commit });
+    for await (const fragment of diffFragments(stream, { source: options.source, contextLines: options.contextLines, stats, log: true, observer, onBinary })) {
       if (stop.aborted) break; // leaving the loop ends gitStream, which kills its git
       if (fragment.message || detector.detect(fragment).length === 0) continue;
       const sha = fragment.commit!.sha;
@@ -124,15 +127,8 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
     yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: (sha) => merges.get(sha) });
     await merges.finish();
-    yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source });
+    yield* binaryBlobFragments([...binaries, ...merges.binaries], { cwd, contextLines, stats, source });
   } finally {
     stop.abort();
   }
-}
-
-/** Reads the blobs `.gitattributes` made look binary (see attributeBinaries); counts the real ones as skipped. */
-export async function* attributeBinaryFragments(cwd: string, binaries: BlobTarget[], options: BlobOptions): AsyncGenerator<Fragment> {
-  const forced = await attributeBinaries(cwd, binaries);
-  options.stats.binarySkipped += binaries.length - forced.length;
-  yield* blobFragments(forced, options);
 }

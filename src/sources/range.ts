@@ -5,9 +5,10 @@ import { isShallow } from '../git/repo.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
+import { binaryBlobFragments } from './blobs.js';
 import { type DiffObserver, diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
-import { attributeBinaryFragments, historyFragments } from './history.js';
+import { historyFragments } from './history.js';
 
 const FETCH_ADVICE =
   'fetch the history first: `fetch-depth: 0` in actions/checkout (GIT_DEPTH: 0 in GitLab), or `git fetch --deepen=N` until the base is reached, or `git fetch origin <base>`';
@@ -96,5 +97,5 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   const diff = gitStream(['diff', ...DIFF_ARGS, base, head], { cwd, env: diffEnv() });
   const binaries: BlobTarget[] = [];
   yield* diffFragments(diff, { source: 'range', contextLines, stats, onBinary: (file, blob) => binaries.push({ file, blob }) });
-  yield* attributeBinaryFragments(cwd, binaries, { cwd, contextLines, stats, source: 'range' });
+  yield* binaryBlobFragments(binaries, { cwd, contextLines, stats, source: 'range' });
 }

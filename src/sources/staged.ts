@@ -3,7 +3,7 @@
 import type { BlobTarget } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { blobFragments } from './blobs.js';
+import { binaryBlobFragments, blobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv } from './diff-options.js';
 
@@ -61,7 +61,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
     onBinary: (file, blob) => binaries.push({ file, blob }),
     onUnmerged: (file) => unmerged.push(file),
   });
-  yield* blobFragments(binaries, { cwd, contextLines, stats, source: 'staged' });
+  yield* binaryBlobFragments(binaries, { cwd, contextLines, stats, source: 'staged' });
   if (unmerged.length) {
     stats.notes.push(`${unmerged.length} unmerged path(s) not scanned (${unmerged.slice(0, 3).join(', ')}${unmerged.length > 3 ? ', …' : ''}): they are scanned once resolved and staged`);
   }
