@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type Change, applyAll } from '../hooks/changes.js';
@@ -23,6 +23,15 @@ function withWhereOptions<T>(yargs: Argv<T>) {
     // No default for --global: yargs counts a default as given, and would call --template and --global in conflict.
     .option('global', { type: 'boolean', describe: 'every new repository of this user: the init.templateDir template' })
     .conflicts('template', 'global');
+}
+
+/**
+ * Whether this keyguard is one project's copy (its node_modules, or npx's cache) rather than a global install:
+ * hooks for every new repository that run it break when that project goes.
+ */
+function isProjectCopy(bin: string): boolean {
+  const globalModules = join(dirname(dirname(process.execPath)), 'lib', 'node_modules') + sep;
+  return bin.includes(`${sep}node_modules${sep}`) && !bin.startsWith(globalModules);
 }
 
 /** The target of --template / --global / the current repository, and what --global does to git config after. */
@@ -55,9 +64,10 @@ export const installCommand: CommandModule<object, InstallArgs> = {
   handler: (args) => {
     const cwd = process.cwd();
     const { target, templateDir, configured } = resolveTarget(args, cwd);
+    const bin = packageFile('bin/keyguard');
     const plan = planInstall(target, {
       force: args.force,
-      launcher: { node: process.execPath, bin: packageFile('bin/keyguard') },
+      launcher: { node: process.execPath, bin },
       prefilter: messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords)),
     });
     if (plan.refusals.length) throw new UsageError(`nothing installed: ${plan.refusals.join('; ')}`);
@@ -66,6 +76,11 @@ export const installCommand: CommandModule<object, InstallArgs> = {
     });
     report(plan.changes, `hooks already installed in ${target.dir}`);
     if (!configured) process.stdout.write(`keyguard: set init.templateDir to ${templateDir}\n`);
+    if (templateDir && isProjectCopy(bin)) {
+      process.stderr.write(
+        `keyguard: warning: these hooks run the keyguard in ${dirname(dirname(bin))}, one project's copy: if it goes, they look for keyguard on PATH and block every commit when there is none. Install keyguard globally (npm install -g, see the README) and run this again.\n`,
+      );
+    }
     if (templateDir) {
       process.stdout.write('keyguard: new repositories (git init, git clone) get the hooks; in an existing one run `git init` again or `keyguard install`\n');
     }
