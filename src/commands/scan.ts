@@ -62,7 +62,8 @@ async function runScan(args: ScanArgs): Promise<number> {
     target = 'stdin';
   } else {
     fragments = fileFragments(listTargets(args.paths, { cwd, git: args.git, root }), detector.contextLines, stats);
-    target = args.paths.length ? args.paths.join(', ') : (root ?? cwd);
+    // lint-staged passes every staged file: a summary naming 61 of them would be one unreadable line.
+    target = args.paths.length > 3 ? `${args.paths.length} paths` : args.paths.length ? args.paths.join(', ') : (root ?? cwd);
   }
   const filters = await loadFilters({ cwd, root, baseline: args.baseline });
   const findings = await collectFindings(fragments, detector, filters);
