@@ -117,6 +117,14 @@ describe('habits from other scanners', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('counts the paths of a lint-staged call in the summary instead of naming each', () => {
+    const repo = sandbox.repo('many-paths');
+    const names = ['a', 'b', 'c', 'd', 'e'].map((name) => `${name}.txt`);
+    for (const name of names) repo.write(name, 'nothing\n');
+    expect(repo.keyguard(['scan', ...names]).stdout).toBe('keyguard: no secrets found in 5 paths (5 files scanned)\n');
+    expect(repo.keyguard(['scan', 'a.txt', 'b.txt']).stdout).toBe('keyguard: no secrets found in a.txt, b.txt (2 files scanned)\n');
+  });
+
   it('colours the text report on request: --color, FORCE_COLOR; --no-color wins', () => {
     const repo = sandbox.repo('colour');
     repo.write('k.txt', `${fakeKeyId('colour')}\n`);
