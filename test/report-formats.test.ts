@@ -93,6 +93,20 @@ describe('--no-mask under CI', () => {
   it('takes CI=false as not CI', () => {
     expect(ci(['scan', '--no-mask'], 'false').code).toBe(1);
   });
+
+  it.each([
+    ['GITHUB_ACTIONS', 'true'],
+    ['GITLAB_CI', 'true'],
+    ['BUILDKITE', 'true'],
+    ['CIRCLECI', 'true'],
+    ['JENKINS_URL', 'https://jenkins.example.com/'],
+    ['TF_BUILD', 'True'],
+  ])('refuses under %s=%s without CI set, unless confirmed', (name, value) => {
+    const env = { ...sandbox.env, [name]: value };
+    expect(keyguard(['scan', '--no-mask'], { cwd: repo.dir, env })).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/--show-secrets-in-ci/) });
+    expect(keyguard(['scan', '--no-mask'], { cwd: repo.dir, env: { ...env, CI: 'false' } }).code).toBe(2);
+    expect(keyguard(['scan', '--no-mask', '--show-secrets-in-ci'], { cwd: repo.dir, env }).stdout).toContain(secret);
+  });
 });
 
 describe('github annotations', () => {
