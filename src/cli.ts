@@ -119,8 +119,10 @@ export async function main(argv: string[]): Promise<void> {
     await parser.parseAsync();
   } catch (error) {
     const debug = Boolean(process.env.KEYGUARD_DEBUG);
-    if (error instanceof UsageError) process.stderr.write(`keyguard: ${error.message}\n`);
-    else process.stderr.write(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`);
+    // Loaded only now: masking runs the rules over the message, and most runs end without an error.
+    const { redactSecrets } = await import('./report/redact.js');
+    if (error instanceof UsageError) process.stderr.write(redactSecrets(`keyguard: ${error.message}\n`));
+    else process.stderr.write(redactSecrets(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`));
     process.exitCode = error instanceof UsageError ? error.exitCode : 2;
   }
 }

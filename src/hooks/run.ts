@@ -10,6 +10,7 @@ import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { wantsColor } from '../report/color.js';
+import { redactSecrets } from '../report/redact.js';
 import { textReporter } from '../report/text.js';
 import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
@@ -153,8 +154,11 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
     process.stderr.write(advice(findings, scan.blocked));
     return 1;
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`keyguard: ${messageOf(error)}\n`);
+    if (!(error instanceof UsageError)) {
+      if (error instanceof Error) error.message = redactSecrets(error.message); // bin/keyguard prints it
+      throw error;
+    }
+    process.stderr.write(redactSecrets(`keyguard: ${messageOf(error)}\n`));
     return 2;
   }
 }

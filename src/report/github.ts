@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../types.js';
-import { shownSecret } from './mask.js';
+import { reportMask, shownSecret } from './mask.js';
 import { summaryLine } from './text.js';
 import type { Reporter } from './types.js';
 
@@ -36,7 +36,8 @@ function annotation(finding: Finding, mask: boolean, remediation: string): strin
 
 export const githubReporter: Reporter = (findings, stats, options) => {
   const lines = findings.map((finding) => annotation(finding, options.mask, options.remediation.get(finding.ruleId) ?? ''));
-  for (const note of stats.notes) lines.push(workflowCommand('notice', note));
+  const masked = reportMask(findings, options.mask);
+  for (const note of stats.notes) lines.push(workflowCommand('notice', masked.text(note)));
   lines.push(summaryLine(findings, stats, options.target));
   return `${lines.join('\n')}\n`;
 };

@@ -1,5 +1,5 @@
 import type { Finding } from '../types.js';
-import { maskSecret } from './mask.js';
+import { maskSecret } from './secret-mask.js';
 import type { Reporter } from './types.js';
 
 /** A finding as machine formats show it: the secret masked unless asked, commit details flattened. */

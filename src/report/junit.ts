@@ -1,5 +1,5 @@
 import type { Finding } from '../types.js';
-import { lineMasker, shownSecret } from './mask.js';
+import { type ReportMask, reportMask, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
 
 /** Text for an XML attribute or element: the five special characters escaped, characters XML 1.0 forbids dropped. */
@@ -13,11 +13,11 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function testCase(finding: Finding, mask: boolean, maskedLine: (finding: Finding) => string, remediation: string): string {
+function testCase(finding: Finding, mask: boolean, masked: ReportMask, remediation: string): string {
   const place = `${finding.file}:${finding.line}:${finding.column}`;
   const commit = finding.commit ? ` in commit ${finding.commit.sha}` : '';
   const summary = `${finding.description} ${shownSecret(finding, mask)} at ${place}${commit}`;
-  const details = [summary, `  | ${maskedLine(finding)}`, remediation].filter(Boolean).join('\n');
+  const details = [summary, `  | ${masked.line(finding)}`, remediation].filter(Boolean).join('\n');
   // GitLab shows `name` in the test list and reads `file` to link the failure to the source.
   return [
     `    <testcase classname="keyguard.${xmlEscape(finding.ruleId)}" name="${xmlEscape(`${finding.ruleId} ${place}${commit}`)}" file="${xmlEscape(finding.file)}" time="0">`,
@@ -31,11 +31,11 @@ function testCase(finding: Finding, mask: boolean, maskedLine: (finding: Finding
  * when nothing was found, so the report never shows up empty.
  */
 export const junitReporter: Reporter = (findings, stats, options) => {
-  const maskedLine = lineMasker(findings, options.mask);
+  const masked = reportMask(findings, options.mask);
   const cases = findings.length
-    ? findings.map((finding) => testCase(finding, options.mask, maskedLine, options.remediation.get(finding.ruleId) ?? ''))
+    ? findings.map((finding) => testCase(finding, options.mask, masked, options.remediation.get(finding.ruleId) ?? ''))
     : [`    <testcase classname="keyguard" name="${xmlEscape(`no secrets in ${options.target}`)}" time="0"/>`];
-  const notes = stats.notes.length ? [`    <system-out>${xmlEscape(stats.notes.join('\n'))}</system-out>`] : [];
+  const notes = stats.notes.length ? [`    <system-out>${xmlEscape(masked.text(stats.notes.join('\n')))}</system-out>`] : [];
   const counts = `tests="${cases.length}" failures="${findings.length}" errors="0" skipped="0"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

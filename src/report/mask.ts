@@ -1,37 +1,36 @@
 import type { Finding } from '../types.js';
+import { SecretMask, maskSecret } from './secret-mask.js';
 
-/** `AKIA************WXYZ`: enough to recognise a key in IAM, not enough to use it. */
-export function maskSecret(secret: string): string {
-  const keep = secret.length >= 20 ? 4 : secret.length >= 12 ? 2 : 0;
-  const hidden = Math.min(secret.length - 2 * keep, 32);
-  return secret.slice(0, keep) + '*'.repeat(hidden) + (keep ? secret.slice(-keep) : '');
+/** What a reporter shows of scanned text: lines and notes with every found secret masked, or as they are. */
+export interface ReportMask {
+  /** the finding's line */
+  line(finding: Finding): string;
+  /** any other text that comes from what was scanned (notes, messages) */
+  text(text: string): string;
 }
 
 const placeOf = (finding: Finding) => `${finding.commit?.sha ?? ''}\0${finding.file}\0${finding.line}`;
 
 /**
- * Masks findings' lines for reports: each line shows masked every secret found on it, not only the finding's
- * own (a key ID's line often holds its secret key too), and the encoded token of a decoded secret.
+ * The one masking every reporter uses: each secret of the report is masked wherever it stands in any shown
+ * line, in every form it is written (see SecretMask), not only on its own finding's line, since a history scan
+ * reports a key once and shows the other lines it stands on as other findings' lines. A decoded finding's
+ * encoded token is masked whole on its own line too.
  */
-export function lineMasker(findings: readonly Finding[], mask: boolean): (finding: Finding) => string {
-  if (!mask) return (finding) => finding.lineText;
-  const byPlace = new Map<string, Finding[]>();
+export function reportMask(findings: readonly Finding[], mask: boolean): ReportMask {
+  if (!mask) return { line: (finding) => finding.lineText, text: (text) => text };
+  const secrets = new SecretMask(findings.map((finding) => finding.secret));
+  const encodedSpans = new Map<string, Array<[number, number]>>();
   for (const finding of findings) {
-    const same = byPlace.get(placeOf(finding));
-    if (same) same.push(finding);
-    else byPlace.set(placeOf(finding), [finding]);
+    if (!finding.decoded) continue;
+    const span: [number, number] = [finding.column - 1, finding.endColumn - 1];
+    const same = encodedSpans.get(placeOf(finding));
+    if (same) same.push(span);
+    else encodedSpans.set(placeOf(finding), [span]);
   }
-  return (finding) => {
-    const same = byPlace.get(placeOf(finding)) ?? [finding];
-    let line = finding.lineText;
-    // Encoded spans first, right to left, while their columns still hold; then the secrets themselves.
-    for (const f of same.filter((f) => f.decoded).sort((a, b) => b.column - a.column)) {
-      const start = f.column - 1;
-      const end = f.endColumn - 1;
-      if (end <= line.length) line = line.slice(0, start) + maskSecret(line.slice(start, end)) + line.slice(end);
-    }
-    for (const f of same) line = line.split(f.secret).join(maskSecret(f.secret));
-    return line;
+  return {
+    line: (finding) => secrets.apply(finding.lineText, encodedSpans.get(placeOf(finding))),
+    text: (text) => secrets.apply(text),
   };
 }
 

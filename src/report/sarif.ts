@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../types.js';
-import { lineMasker, shownSecret } from './mask.js';
+import { type ReportMask, reportMask, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
 
 /**
@@ -41,7 +41,7 @@ function ruleOf(finding: Finding, remediation: string | undefined) {
   };
 }
 
-function resultOf(finding: Finding, ruleIndex: number, mask: boolean, maskedLine: (finding: Finding) => string) {
+function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: ReportMask) {
   const commit = finding.commit;
   const where = finding.message ? 'commit message' : 'file';
   return {
@@ -58,7 +58,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, maskedLine
             startColumn: finding.column,
             endLine: finding.line,
             endColumn: finding.endColumn,
-            snippet: { text: maskedLine(finding) },
+            snippet: { text: masked.line(finding) },
           },
         },
       },
@@ -76,7 +76,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, maskedLine
 }
 
 export const sarifReporter: Reporter = (findings, stats, options) => {
-  const maskedLine = lineMasker(findings, options.mask);
+  const masked = reportMask(findings, options.mask);
   const ruleIndex = new Map<string, number>();
   const rules: Array<ReturnType<typeof ruleOf>> = [];
   for (const finding of findings) {
@@ -95,10 +95,10 @@ export const sarifReporter: Reporter = (findings, stats, options) => {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: stats.notes.map((note) => ({ level: 'note', message: { text: note } })),
+            toolExecutionNotifications: stats.notes.map((note) => ({ level: 'note', message: { text: masked.text(note) } })),
           },
         ],
-        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, maskedLine)),
+        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, masked)),
         properties: { target: options.target, commits: stats.commits, files: stats.files, bytes: stats.bytes, binarySkipped: stats.binarySkipped },
       },
     ],

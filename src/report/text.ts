@@ -1,5 +1,5 @@
 import type { Finding, ScanStats } from '../types.js';
-import { lineMasker, shownSecret } from './mask.js';
+import { reportMask, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
 
 const SHOWN_LINE = 160;
@@ -37,16 +37,16 @@ export function summaryLine(findings: readonly Finding[], stats: ScanStats, targ
 
 export const textReporter: Reporter = (findings, stats, options) => {
   const out: string[] = [];
-  const maskedLine = lineMasker(findings, options.mask);
+  const masked = reportMask(findings, options.mask);
   for (const finding of findings) {
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? 31 : 33;
     out.push(`${paint(options.color, severity, `${finding.severity.toUpperCase()}`)} ${finding.description} ${paint(options.color, 1, shownSecret(finding, options.mask))}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}`);
     out.push(`  ${where(finding)}  [${finding.ruleId}]`);
-    out.push(`  | ${excerpt(maskedLine(finding), finding.column)}`);
+    out.push(`  | ${excerpt(masked.line(finding), finding.column)}`);
     out.push(`  ${options.remediation.get(finding.ruleId) ?? ''}`);
     out.push('');
   }
-  for (const note of stats.notes) out.push(`note: ${note}`);
+  for (const note of stats.notes) out.push(`note: ${masked.text(note)}`);
   out.push(summaryLine(findings, stats, options.target));
   return `${out.join('\n')}\n`;
 };
