@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { storedObjectsEnv } from '../git/stream.js';
 
 /** A repository file's text as one commit holds it, or null when that commit has no such file. */
 export type RepoFileReader = (relPath: string) => string | null;
@@ -21,7 +22,7 @@ export class CommittedFiles {
     this.asked.add(path);
     try {
       // "COMMIT:./path" would be relative to cwd; "COMMIT:path" is relative to the top of the repository.
-      return execFileSync('git', ['cat-file', 'blob', `${this.commit}:${path}`], { cwd: this.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+      return execFileSync('git', ['cat-file', 'blob', `${this.commit}:${path}`], { cwd: this.cwd, env: storedObjectsEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
     } catch {
       return null;
     }

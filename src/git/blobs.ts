@@ -1,6 +1,6 @@
 import type { CommitInfo } from '../types.js';
 import { StreamReader } from './reader.js';
-import { gitStream } from './stream.js';
+import { gitStream, storedObjectsEnv } from './stream.js';
 
 export interface BlobTarget {
   /** how findings name it */
@@ -48,7 +48,7 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
   let next = 0;
   while (next < targets.length) {
     const input = targets.slice(next).map((t) => t.blob).join('\n') + '\n';
-    const reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd, input }));
+    const reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd, input, env: storedObjectsEnv() }));
     try {
       while (next < targets.length) {
         const target = targets[next++];

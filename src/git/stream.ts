@@ -9,6 +9,15 @@ export interface GitStreamOptions {
 }
 
 /**
+ * The environment for git commands that read commits and blobs a scan must see as they are stored: no replace
+ * refs, no info/grafts. Either can show one commit or blob in another's place, or hide a commit, while a push
+ * sends the objects themselves.
+ */
+export function storedObjectsEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_NO_REPLACE_OBJECTS: '1', GIT_GRAFT_FILE: '/dev/null' };
+}
+
+/**
  * Runs git and yields its stdout as it comes, with bounded memory: for the outputs that can be gigabytes
  * (log -p, diff, cat-file). Exits with a UsageError carrying git's own message when git fails.
  */

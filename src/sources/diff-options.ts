@@ -1,15 +1,19 @@
 // The options and format of the git commands whose output the diff parser (diff.ts) reads.
+import { storedObjectsEnv } from '../git/stream.js';
 
 /**
  * Options that make `git diff` and `git log -p` print the one shape the diff parser reads, whatever the user's
- * configuration says: no context lines (git does less work, and only added lines matter), fixed a/ b/
- * prefixes, full blob ids, no colour, no external or textconv drivers, renames found (a renamed file's
- * lines are not new) but not copies (a copied key is a new one, and must show as added), a deleted file
- * as its header alone (-D: its lines are no findings, and git need not read the old blob to print them), and
- * added lines marked with a carriage return instead of '+' (see ADDED in diff.ts).
+ * configuration says: no context lines (git does less work, and only added lines matter) and no context
+ * between hunks (diff.interHunkContext), fixed a/ b/ prefixes, full blob ids, no colour, no external or
+ * textconv drivers, git's default diff algorithm and heuristic and file order (diff.algorithm,
+ * diff.indentHeuristic, diff.orderFile), renames found (a renamed file's lines are not new) but not copies
+ * (a copied key is a new one, and must show as added), a deleted file as its header alone (-D: its lines are
+ * no findings, and git need not read the old blob to print them), and added lines marked with a carriage
+ * return instead of '+' (see ADDED in diff.ts).
  */
 export const DIFF_ARGS = [
   '-U0',
+  '--inter-hunk-context=0',
   '-D',
   '--output-indicator-new=\r',
   '--no-color',
@@ -21,24 +25,49 @@ export const DIFF_ARGS = [
   '--full-index',
   '--submodule=short',
   '-M',
+  '--diff-algorithm=myers',
+  '--indent-heuristic',
+  '-O/dev/null',
 ];
 
+/**
+ * Settings that change what those commands print and have no option of their own on every command (or none
+ * at all), as `git help config` (2.39) lists them: how paths are printed; the root commit's diff (a key added
+ * there is missed without it); signature check output in the log; --follow, which a single path would turn
+ * on; the message's encoding (%B is re-encoded to it); the size above which git calls any file binary (a key
+ * in a file over core.bigFileThreshold would print as "Binary files differ"); colour; the conflict markers
+ * --remerge-diff compares a merge with; and the info/grafts deprecation hint (storedObjectsEnv points
+ * git at no graft file, which would otherwise make git say it).
+ */
 const DIFF_CONFIG: Array<[string, string]> = [
   ['core.quotePath', 'false'],
   ['diff.noprefix', 'false'],
   ['diff.mnemonicPrefix', 'false'],
+  ['diff.suppressBlankEmpty', 'false'],
+  ['log.showRoot', 'true'],
+  ['log.showSignature', 'false'],
+  ['log.follow', 'false'],
+  ['log.decorate', 'false'],
+  ['i18n.logOutputEncoding', 'UTF-8'],
+  ['core.bigFileThreshold', '512m'],
+  ['color.ui', 'never'],
+  ['color.diff', 'never'],
+  ['merge.conflictStyle', 'merge'],
+  ['advice.graftFileDeprecated', 'false'],
 ];
 
 /**
- * The environment for git commands whose diff output the diff parser reads: settings that would otherwise change
- * how paths are printed, passed as GIT_CONFIG_* so that git's messages still name the subcommand.
+ * The environment for git commands whose diff output the diff parser reads. The settings go last in
+ * GIT_CONFIG_PARAMETERS, where they win over every configuration file, GIT_CONFIG_COUNT and an outer
+ * `git -c` (a hook's git passes those on), and git's messages still name the subcommand. Objects are read as
+ * stored (storedObjectsEnv); GIT_DIFF_OPTS would override -U0.
  */
 export function diffEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_COUNT: String(DIFF_CONFIG.length) };
-  DIFF_CONFIG.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
+  // 'key=value', single-quoted as git writes them (none of the settings holds a quote).
+  const pins = DIFF_CONFIG.map(([key, value]) => `'${key}=${value}'`).join(' ');
+  const outer = process.env.GIT_CONFIG_PARAMETERS;
+  const env: NodeJS.ProcessEnv = { ...storedObjectsEnv(), GIT_CONFIG_PARAMETERS: outer ? `${outer} ${pins}` : pins };
+  delete env.GIT_DIFF_OPTS;
   return env;
 }
 
