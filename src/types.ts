@@ -6,6 +6,12 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 /** Where a piece of text came from; reporters and the fingerprint use it. */
 export type SourceKind = 'file' | 'stdin' | 'staged' | 'commit-msg' | 'history' | 'range';
 
+/**
+ * How findings name a commit message, wherever it is read (the commit-msg hook's file, history, a range): one
+ * name, so one finding has one fingerprint at every stage and one allow covers it everywhere.
+ */
+export const MESSAGE_FILE = '(commit message)';
+
 export interface CommitInfo {
   sha: string;
   author: string;

@@ -23,7 +23,15 @@ describe('scan-commit-msg', () => {
     const { code, findings, stdout } = scanMessage(`Rotate credentials\n\nold one was ${key}\n`);
     expect(code).toBe(1);
     expect(stdout.trimStart().startsWith('[')).toBe(true);
-    expect(findings).toMatchObject([{ file: '.git/COMMIT_EDITMSG', line: 3, column: 13, message: true, source: 'commit-msg' }]);
+    expect(findings).toMatchObject([{ file: '(commit message)', line: 3, column: 13, message: true, source: 'commit-msg' }]);
+  });
+
+  it('gives a message finding the fingerprint history gives it once committed', () => {
+    const [hooked] = scanMessage(`Rotate credentials\n\nold one was ${key}\n`).findings;
+    repo.commit(`Rotate credentials\n\nold one was ${key}\n`);
+    const [committed] = repo.keyguardJson(['scan-history']).findings;
+    expect(committed).toMatchObject({ file: '(commit message)', message: true, line: 3 });
+    expect(committed.fingerprint).toBe(hooked.fingerprint);
   });
 
   it('ignores comment lines and everything below the scissors line of commit -v', () => {

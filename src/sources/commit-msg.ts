@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UsageError, messageOf } from '../errors.js';
-import type { Fragment } from '../types.js';
+import { type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText } from './chunker.js';
 
 const SCISSORS = ' ------------------------ >8 ------------------------';
@@ -49,7 +49,11 @@ function committedText(text: string, config: MessageConfig): string {
     .join('\n');
 }
 
-/** The commit message file a commit-msg hook is given, as fragments of what will be committed. */
+/**
+ * The commit message file a commit-msg hook is given, as fragments of what will be committed. Findings name it
+ * as history does, MESSAGE_FILE, not by the file's path: the fingerprint the hook prints is the one the
+ * pre-push hook, history scans and the CI gate compute for the same message, so its allow holds there too.
+ */
 export async function* commitMessageFragments(file: string, options: { cwd: string; contextLines: number }): AsyncGenerator<Fragment> {
   let text: string;
   try {
@@ -59,5 +63,5 @@ export async function* commitMessageFragments(file: string, options: { cwd: stri
     throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
   }
   const committed = committedText(text, await messageConfig(options.cwd));
-  yield* chunkText([committed], { file, source: 'commit-msg', commit: null, message: true }, { contextLines: options.contextLines });
+  yield* chunkText([committed], { file: MESSAGE_FILE, source: 'commit-msg', commit: null, message: true }, { contextLines: options.contextLines });
 }

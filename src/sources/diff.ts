@@ -1,10 +1,7 @@
 import { TextReader } from '../git/reader.js';
-import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
+import { type CommitInfo, type Fragment, MESSAGE_FILE, type ScanStats, type SourceKind } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { type Hunk, parseHunk, pathOfDiffLine, readLogHeader, readPath, stripPrefix } from './diff-headers.js';
-
-/** How history scans name a commit message in findings. */
-export const MESSAGE_FILE = '(commit message)';
 
 /** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
 export interface DiffObserver {
