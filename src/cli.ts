@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { STDIN_ARGUMENT } from './commands/stdin.js';
-import { UsageError, messageOf } from './errors.js';
+import { UsageError, messageOf, usageErrorText } from './errors.js';
 import { packageFile } from './package-files.js';
 import { closest } from './commands/suggest.js';
 
@@ -121,8 +121,9 @@ export async function main(argv: string[]): Promise<void> {
     const debug = Boolean(process.env.KEYGUARD_DEBUG);
     // Loaded only now: masking runs the rules over the message, and most runs end without an error.
     const { redactSecrets } = await import('./report/redact.js');
-    if (error instanceof UsageError) process.stderr.write(redactSecrets(`keyguard: ${error.message}\n`));
-    else process.stderr.write(redactSecrets(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`));
+    if (error instanceof UsageError) process.stderr.write(redactSecrets(usageErrorText(error)));
+    else process.stderr.write(redactSecrets(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}
+`));
     process.exitCode = error instanceof UsageError ? error.exitCode : 2;
   }
 }

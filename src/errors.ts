@@ -10,6 +10,9 @@ export class UsageError extends Error {
   }
 }
 
+/** A UsageError as the user reads it: `keyguard: ` before each of its lines (an allowlist reports all its bad lines at once). */
+export const usageErrorText = (error: UsageError) => `${error.message.split('\n').map((line) => `keyguard: ${line}`).join('\n')}\n`;
+
 /** The message of anything thrown, for one-line reports. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

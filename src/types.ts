@@ -109,6 +109,13 @@ export interface Rule {
   remediation: string;
 }
 
+/** Which rule ids exist, for checking a name a user wrote (an allowlist's `rule=`). */
+export interface RuleIds {
+  has(id: string): boolean;
+  /** the built-in rules' ids, for the error that lists them */
+  builtin(): readonly string[];
+}
+
 export interface RuleSet {
   rules: Rule[];
   /** values no rule reports (documented examples, placeholders), matched against the secret alone */

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AllowEntry, allowlistFilter, parseAllowlist } from '../src/filters/allowlist.js';
 import { LinearRegex } from '../src/filters/linear-regex.js';
+import { keyguard } from './helpers/cli.js';
 import { detect } from './helpers/detect.js';
-import { fakeKeyId } from './helpers/keys.js';
+import { EXAMPLE_KEY_ID, fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
 const real = fakeKeyId('allowlist-real');
@@ -64,12 +66,35 @@ describe('.keyguardallow entries', () => {
     ['regex (?<=AKIA)X', /\.keyguardallow:2: invalid regex .*RE2 syntax/],
     ['fingerprint abc', /\.keyguardallow:2: "abc" is not a fingerprint/],
     ['value', /\.keyguardallow:2: "value" needs a value/],
+    ['path docs/** rule=aws-access-key', /\.keyguardallow:2: rule=aws-access-key: no such rule \(built-in: aws-access-key-id, /],
+    ['value-sha256 abc', /\.keyguardallow:2: "abc" is not a SHA-256/],
   ])('refuses a bad entry (%s) with file and line, exit 2', (entry, message) => {
     const repo = repoWith(`bad-${entry.replace(/\W/g, '')}`, `# ok\n${entry}\n`);
     const result = repo.keyguard(['scan']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports every bad line of the file at once, each with its line, exit 2', () => {
+    const repo = repoWith('bad-many', `path test/fixtures/**\nallow x\nvalue AKIA rule=nope\n# fine\nregex (\nfingerprint 123\n`);
+    const result = repo.keyguard(['scan']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n').map((line) => line.replace(/^(keyguard: \.keyguardallow:\d+:).*/, '$1'))).toEqual([2, 3, 5, 6].map((n) => `keyguard: .keyguardallow:${n}:`));
+  });
+
+  it('takes rule= for the rules git configuration adds', () => {
+    const repo = repoWith('configured-rule', 'path test/fixtures/** rule=git-secrets-pattern-0123456789ab\npath test/fixtures/**\n');
+    expect(repo.keyguard(['scan']).code).toBe(1);
+  });
+
+  it('a value-sha256 entry accepts the secret it hashes, narrowed by path= and rule=', () => {
+    const sha = createHash('sha256').update(real).digest('hex');
+    const repo = repoWith('sha', `path test/fixtures/**\nvalue-sha256 ${sha} path=src/app/config.txt\n`);
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:28', 'src/app/both.txt:1:7']);
+    repo.write('.keyguardallow', `path test/fixtures/**\nvalue-sha256 ${sha} rule=aws-account-id\n`);
+    expect(located(repo.keyguardJson(['scan']).findings)).toHaveLength(3);
   });
 
   it('a catastrophic regex cannot hang the scan: user regexes run in RE2', () => {
@@ -137,14 +162,61 @@ describe('keyguard allow', () => {
     expect(repo.keyguard(['allow', real, '--path', 'docs/**'], { cwd: `${repo.dir}/docs` }).code).toBe(0);
     const text = readFileSync(`${repo.dir}/.keyguardallow`, 'utf8');
     expect(text).toMatch(/^# keyguard allowlist/);
-    expect(text.endsWith(`\nvalue ${real} path=docs/**\n`)).toBe(true);
+    expect(text.endsWith(`\nvalue-sha256 ${createHash('sha256').update(real).digest('hex')} path=docs/**\n`)).toBe(true);
+    expect(text).not.toContain(real);
     expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/x.txt:1:7']);
   });
 
   it('keeps CRLF line ends and a missing last newline', () => {
     const repo = repoWith('allow-crlf', 'path test/fixtures/**\r\npath docs/**');
-    repo.keyguard(['allow', real]);
+    repo.keyguard(['allow', real, '--plain']);
     expect(readFileSync(`${repo.dir}/.keyguardallow`, 'utf8')).toBe(`path test/fixtures/**\r\npath docs/**\r\nvalue ${real}\r\n`);
+  });
+
+  it('stores a live key as its SHA-256 and names the entry it wrote; --plain writes it in clear', () => {
+    const repo = repoWith('allow-hash', 'path test/fixtures/**\n');
+    const sha = createHash('sha256').update(real).digest('hex');
+    const hashed = repo.keyguard(['allow', real, '--path', 'src/**']);
+    expect(hashed.code).toBe(0);
+    expect(hashed.stdout).toContain(`added .keyguardallow:2: value-sha256 ${sha} path=src/**`);
+    expect(hashed.stdout).not.toContain(real);
+    expect(readFileSync(`${repo.dir}/.keyguardallow`, 'utf8')).not.toContain(real);
+    expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:7']);
+    expect(repo.keyguard(['allow', real, '--path', 'src/**']).stdout).toContain(`already allowed by .keyguardallow:2: value-sha256 ${sha}`);
+    expect(repo.keyguard(['allow', real, '--plain']).stdout).toContain(`added .keyguardallow:3: value ${real}\n`);
+  });
+
+  it('writes a value no rule reports as a credential in clear: an account id, a documented example', () => {
+    const repo = repoWith('allow-clear', '');
+    expect(repo.keyguard(['allow', '210987654329']).stdout).toContain('added .keyguardallow:1: value 210987654329\n');
+    expect(repo.keyguard(['allow', EXAMPLE_KEY_ID]).stdout).toContain(`added .keyguardallow:2: value ${EXAMPLE_KEY_ID}\n`);
+  });
+
+  it('takes a fingerprint in capitals as keyguard prints it, in lower case', () => {
+    const repo = repoWith('allow-upper', '');
+    expect(repo.keyguard(['allow', '0123456789ABCDEF0123456789ABCDEF']).stdout).toContain('added .keyguardallow:1: fingerprint 0123456789abcdef0123456789abcdef\n');
+  });
+
+  it.each([
+    ['0123456789abcdef0123456789abcde', /"0123456789abcdef0123456789abcde" has 31 hexadecimal digits, a fingerprint has 32: copy it again/],
+    ['0123456789abcdef0123456789abcdef0', /has 33 hexadecimal digits/],
+    ['zzz', /"zzz" is neither a fingerprint \(32 hexadecimal digits\) nor a value any rule reports/],
+    ['hello-world', /nor a value any rule reports/],
+  ])('refuses %s with one line and exit 2, writing nothing', (target, message) => {
+    const repo = sandbox.repo(`allow-refused-${target.length}-${target.slice(0, 3)}`);
+    const result = repo.keyguard(['allow', target]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(`${repo.dir}/.keyguardallow`)).toBe(false);
+  });
+
+  it('is an error outside a repository, creating no file', () => {
+    const outside = sandbox.path('not-a-repo');
+    mkdirSync(outside);
+    const result = keyguard(['allow', '0123456789abcdef0123456789abcdef'], { cwd: outside, env: sandbox.env });
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'keyguard: keyguard allow writes .keyguardallow at the top of a git repository: run it inside one\n' });
+    expect(existsSync(`${outside}/.keyguardallow`)).toBe(false);
   });
 
   it('refuses what the file cannot hold', () => {

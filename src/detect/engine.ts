@@ -164,6 +164,31 @@ export class Detector {
     return wanted.ranges(lines);
   }
 
+  /**
+   * How the rules see a bare value (for `keyguard allow`, which must not write a live key into a committed
+   * file): null when no rule's pattern takes the whole value as its secret, even after one of the rule's
+   * keywords (`account=`); else that rule, and `credential` when a high or critical rule would report it
+   * (entropy met, no documented example or placeholder). Context is not weighed: where the value stands is
+   * unknown.
+   */
+  judgeValue(value: string): { rule: Rule; credential: boolean } | null {
+    let shaped: Rule | null = null;
+    for (const rule of this.rules) {
+      const takesWhole = [value, ...rule.keywords.map((keyword) => `${keyword}=${value}`)].some((probe) =>
+        [...probe.matchAll(rule.regex)].some((match) => {
+          const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
+          return probe.slice(start, end) === value;
+        }),
+      );
+      if (!takesWhole) continue;
+      const { allowedValue } = this.candidate(rule, 0, value.length, value, 1, value);
+      const reported = !allowedValue && (rule.entropy === 0 || shannonEntropy(value) >= rule.entropy);
+      if (reported && (rule.severity === 'critical' || rule.severity === 'high')) return { rule, credential: true };
+      shaped ??= rule;
+    }
+    return shaped && { rule: shaped, credential: false };
+  }
+
   private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
     const allowedValue = this.allowed.some((re) => re.test(secret)) || rule.allowed.some((re) => re.test(secret)) || looksHandMade(secret);
     return { rule, start, end, secret, line, context, decoded, allowedValue };

@@ -1,15 +1,16 @@
 // The allowlist file, .keyguardallow at the top of the repository: one entry per line, read by people in
 // review, appended to by `keyguard allow`. Every entry accepts single findings by what they are (their
 // fingerprint, their secret, their file), never a whole line, so an allowed value cannot hide a secret beside it.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
-import type { Finding } from '../types.js';
+import type { Finding, RuleIds } from '../types.js';
 import type { Filter } from './types.js';
 import { LinearRegex } from './linear-regex.js';
 
 export const ALLOWLIST_FILE = '.keyguardallow';
 
-const ALLOW_KINDS = ['fingerprint', 'value', 'regex', 'path'] as const;
+const ALLOW_KINDS = ['fingerprint', 'value', 'value-sha256', 'regex', 'path'] as const;
 type AllowKind = (typeof ALLOW_KINDS)[number];
 
 /** What an entry says, as written: `KIND VALUE [path=GLOB] [rule=RULE-ID] [# reason]`. */
@@ -34,6 +35,7 @@ export const ALLOWLIST_HEADER = [
   '# keyguard allowlist: findings keyguard accepts in this repository. One entry per line:',
   '#   fingerprint <id>                one finding (keyguard prints its id; `keyguard allow <id>` adds it)',
   '#   value <text> [path=GLOB]        this exact secret value (only in files matching GLOB)',
+  '#   value-sha256 <hex> [path=GLOB]  the secret value whose SHA-256 this is (`keyguard allow` writes one for a key)',
   '#   regex <RE2 regex> [path=GLOB]   secret values the regex finds a match in (anchor with ^...$)',
   '#   path <GLOB>                     every finding in files matching GLOB, e.g. test/fixtures/**',
   '# Any entry but a fingerprint also takes rule=RULE-ID. A "#" after an entry starts its reason.',
@@ -42,6 +44,10 @@ export const ALLOWLIST_HEADER = [
 
 /** How a finding's fingerprint looks (see detect/fingerprint.ts). */
 export const FINGERPRINT = /^[0-9a-f]{32}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The hex SHA-256 of a secret: how a value-sha256 entry names a key without holding it. */
+export const secretSha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const MODIFIERS = new Set(['path', 'rule']);
 
 /** Globs are repository-relative: a leading "/" or "./" says so again. */
@@ -61,6 +67,8 @@ function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boo
     case 'value':
       // The allowlist names the value itself: that mention is accepted too, whatever path= says.
       return (finding) => finding.secret === spec.value && ofRule(finding) && (onPath(finding.file) || finding.file === ALLOWLIST_FILE);
+    case 'value-sha256':
+      return (finding) => ofRule(finding) && onPath(finding.file) && secretSha256(finding.secret) === spec.value;
     case 'regex': {
       const regex = new LinearRegex(spec.value, where);
       return (finding) => ofRule(finding) && onPath(finding.file) && regex.test(finding.secret);
@@ -73,7 +81,7 @@ function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boo
 }
 
 /** One line's entry, or null for a blank or comment line. Throws a UsageError naming file and line. */
-function parseLine(text: string, where: string): AllowSpec | null {
+function parseLine(text: string, where: string, ruleIds: RuleIds | null): AllowSpec | null {
   const fail = (why: string): never => {
     throw new UsageError(`${where}: ${why}`);
   };
@@ -86,6 +94,7 @@ function parseLine(text: string, where: string): AllowSpec | null {
   if (value === undefined) fail(`"${kind}" needs a value`);
   const spec: AllowSpec = { kind: kind as AllowKind, value, reason };
   if (spec.kind === 'fingerprint' && !FINGERPRINT.test(value)) fail(`"${value}" is not a fingerprint (32 hexadecimal digits, as keyguard prints them)`);
+  if (spec.kind === 'value-sha256' && !SHA256.test(value)) fail(`"${value}" is not a SHA-256 (64 lowercase hexadecimal digits)`);
   for (const modifier of modifiers) {
     const equals = modifier.indexOf('=');
     const name = equals === -1 ? modifier : modifier.slice(0, equals);
@@ -95,22 +104,35 @@ function parseLine(text: string, where: string): AllowSpec | null {
     if (spec[name as 'path' | 'rule'] !== undefined) fail(`${name}= is given twice`);
     const setting = modifier.slice(equals + 1);
     if (equals === -1 || !setting) fail(`${name}= needs a value`);
+    if (name === 'rule' && ruleIds && !ruleIds.has(setting)) fail(`rule=${setting}: no such rule (built-in: ${ruleIds.builtin().join(', ')})`);
     spec[name as 'path' | 'rule'] = setting;
   }
   return spec;
 }
 
-/** Every entry of an allowlist file's text (LF or CRLF), validated: a bad entry is an error, never skipped. */
-export function parseAllowlist(text: string, file: string): AllowEntry[] {
+/**
+ * Every entry of an allowlist file's text (LF or CRLF), validated: a bad entry is an error, never skipped, and
+ * the error names every bad line of the file at once (one `file:line: why` a line), so one run fixes them all.
+ * With `ruleIds`, a `rule=` must name one of them, so that a typo (`rule=aws-access-key`) is an error rather
+ * than an entry that silently accepts nothing.
+ */
+export function parseAllowlist(text: string, file: string, ruleIds: RuleIds | null = null): AllowEntry[] {
   const entries: AllowEntry[] = [];
+  const errors: string[] = [];
   text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .forEach((lineText, index) => {
       const where = `${file}:${index + 1}`;
-      const spec = parseLine(lineText, where);
-      if (spec) entries.push({ ...spec, line: index + 1, allows: compileEntry(spec, where) });
+      try {
+        const spec = parseLine(lineText, where, ruleIds);
+        if (spec) entries.push({ ...spec, line: index + 1, allows: compileEntry(spec, where) });
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        errors.push(error.message);
+      }
     });
+  if (errors.length) throw new UsageError(errors.join('\n'));
   return entries;
 }
 
@@ -135,27 +157,33 @@ const valueKey = (rule: string, value: string) => `${rule}\0${value}`;
 class AllowlistIndex {
   private readonly fingerprints = new Set<string>();
   private readonly values = new Map<string, AllowEntry[]>();
+  /** value-sha256 entries, the same way by the secret's hash (computed only when there are some) */
+  private readonly hashedValues = new Map<string, AllowEntry[]>();
   /** regex and path entries: each is a pattern, tried one by one */
   private readonly patterns: AllowEntry[] = [];
 
   constructor(entries: readonly AllowEntry[]) {
     for (const entry of entries) {
       if (entry.kind === 'fingerprint') this.fingerprints.add(entry.value);
-      else if (entry.kind === 'value') {
+      else if (entry.kind === 'value' || entry.kind === 'value-sha256') {
+        const byValue = entry.kind === 'value' ? this.values : this.hashedValues;
         const key = valueKey(entry.rule ?? '', entry.value);
-        const same = this.values.get(key);
+        const same = byValue.get(key);
         if (same) same.push(entry);
-        else this.values.set(key, [entry]);
+        else byValue.set(key, [entry]);
       } else this.patterns.push(entry);
     }
   }
 
+  private static anyAllows(byValue: ReadonlyMap<string, AllowEntry[]>, value: string, finding: Finding): boolean {
+    // Entries under one key differ by path= only; in the allowlist file itself the first one accepts.
+    return ['', finding.ruleId].some((rule) => byValue.get(valueKey(rule, value))?.some((entry) => entry.allows(finding)));
+  }
+
   allows(finding: Finding): boolean {
     if (this.fingerprints.has(finding.fingerprint)) return true;
-    for (const rule of ['', finding.ruleId]) {
-      // Entries under one key differ by path= only; in the allowlist file itself the first one accepts.
-      if (this.values.get(valueKey(rule, finding.secret))?.some((entry) => entry.allows(finding))) return true;
-    }
+    if (AllowlistIndex.anyAllows(this.values, finding.secret, finding)) return true;
+    if (this.hashedValues.size && AllowlistIndex.anyAllows(this.hashedValues, secretSha256(finding.secret), finding)) return true;
     return this.patterns.some((entry) => entry.allows(finding));
   }
 }

@@ -9,6 +9,7 @@ import { readSecretsConfig } from './git-config.js';
 import { GITALLOWED_FILE, gitSecretsAllowedFilter, gitallowedPatterns } from './git-secrets-allowed.js';
 import { inlineAllowFilter } from './inline.js';
 import { LinearRegex } from './linear-regex.js';
+import { knownRuleIds } from '../rules/load.js';
 import type { Filter } from './types.js';
 
 /**
@@ -75,7 +76,7 @@ export async function loadFilters(context: FilterContext): Promise<Filter[]> {
   const filters: Filter[] = context.inlineAllows === false ? [] : [inlineAllowFilter];
 
   const allowlist = read(ALLOWLIST_FILE);
-  const entries = allowlist === null ? [] : parseAllowlist(allowlist, ALLOWLIST_FILE);
+  const entries = allowlist === null ? [] : parseAllowlist(allowlist, ALLOWLIST_FILE, knownRuleIds);
   if (entries.length) filters.push(allowlistFilter(entries, ALLOWLIST_FILE));
 
   const gitallowed = read(GITALLOWED_FILE);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDetector } from '../rules/detector.js';
 import type { Detector } from '../detect/engine.js';
-import { UsageError, messageOf } from '../errors.js';
+import { UsageError, usageErrorText } from '../errors.js';
 import { ALLOWLIST_FILE } from '../filters/allowlist.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
@@ -158,7 +158,7 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
       if (error instanceof Error) error.message = redactSecrets(error.message); // bin/keyguard prints it
       throw error;
     }
-    process.stderr.write(redactSecrets(`keyguard: ${messageOf(error)}\n`));
+    process.stderr.write(redactSecrets(usageErrorText(error)));
     return 2;
   }
 }

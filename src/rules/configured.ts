@@ -26,6 +26,9 @@ const REGISTER_AWS_PATTERNS = new Set([
  */
 const AWS_PROVIDERS = ['git secrets --aws-provider', 'git-secrets --aws-provider', 'keyguard aws-provider', 'git keyguard aws-provider', 'git-keyguard aws-provider'];
 
+/** The ids of the rules git configuration adds: a hash of the pattern or value, so known only to that configuration. */
+export const CONFIGURED_RULE_ID = /^(?:git-secrets-pattern|prohibited-value)-[0-9a-f]{12}$/;
+
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 const WORD = /[0-9A-Za-z_]/;
 

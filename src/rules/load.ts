@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { normalizeForKeywords } from '../detect/engine.js';
 import { UsageError, messageOf } from '../errors.js';
 import { packageFile } from '../package-files.js';
-import type { Rule, RuleSet, Severity } from '../types.js';
+import type { Rule, RuleIds, RuleSet, Severity } from '../types.js';
+import { CONFIGURED_RULE_ID } from './configured.js';
 import type { RuleSpec } from './types.js';
 
 /** patterns/ at the package root, next to dist/ and src/. */
@@ -98,6 +99,17 @@ function loadAllowedFile(file: string, doc: { allowed?: unknown }): RegExp[] {
  * The built-in rules (every patterns/*.json holding "rules") and allowed values (those holding "allowed"),
  * from `dir`. Rule ids must be unique, and pairWith must name a rule that exists.
  */
+let builtinRuleIds: readonly string[] | undefined;
+
+/**
+ * The rule ids an allowlist's `rule=` may name: the built-in ones, and those of the rules git configuration
+ * adds (whose ids hash a pattern or value, so any well-formed one is taken).
+ */
+export const knownRuleIds: RuleIds = {
+  builtin: () => (builtinRuleIds ??= loadRuleSet().rules.map((rule) => rule.id)),
+  has: (id) => knownRuleIds.builtin().includes(id) || CONFIGURED_RULE_ID.test(id),
+};
+
 export function loadRuleSet(dir = BUILTIN_PATTERNS_DIR): RuleSet {
   const rules: Rule[] = [];
   const allowed: RegExp[] = [];
