@@ -1,5 +1,6 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyguardJson } from './helpers/cli.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { Sandbox } from './helpers/repo.js';
 
@@ -34,33 +35,67 @@ describe('scan-commit-msg', () => {
     expect(committed.fingerprint).toBe(hooked.fingerprint);
   });
 
-  it('ignores comment lines and everything below the scissors line of commit -v', () => {
-    expect(scanMessage(`Remove the key\n# ${key}\n${verbose('#')}`)).toMatchObject({ code: 0, findings: [] });
+  it('scans comment lines: git keeps them under -m, -F and --cleanup=verbatim, and does not tell the hook', () => {
+    expect(scanMessage(`Subject\n# ${key}\n`).findings.map((f) => f.line)).toEqual([2]);
+    expect(scanMessage(`Subject\n; ${key}\n`, ['core.commentChar', ';']).findings).toHaveLength(1);
   });
 
-  it('honours core.commentChar, fixed or auto', () => {
-    expect(scanMessage(`Remove the key\n; ${key}\n${verbose(';')}`, ['core.commentChar', ';']).code).toBe(0);
-    // with ';' as the comment character, a '#' line is part of the message
-    expect(scanMessage(`Remove the key\n# ${key}\n`, ['core.commentChar', ';']).findings).toHaveLength(1);
+  it('drops everything below the scissors line of commit -v when an editor wrote the message', () => {
+    expect(scanMessage(`Remove the key\n${verbose('#')}`)).toMatchObject({ code: 0, findings: [] });
+    expect(scanMessage(`Remove the key\n${verbose(';')}`, ['core.commentChar', ';']).code).toBe(0);
     expect(scanMessage(`Remove the key\n${verbose('%')}`, ['core.commentChar', 'auto']).code).toBe(0);
+    // not the scissors line of another comment character
+    expect(scanMessage(`Remove the key\n${verbose(';')}`).findings).toHaveLength(1);
   });
 
-  it('keeps comment lines that commit.cleanup keeps', () => {
-    expect(scanMessage(`Subject\n# ${key}\n`, ['commit.cleanup', 'verbatim']).findings).toHaveLength(1);
-    expect(scanMessage(`Subject\n# ${key}\n${verbose('#')}`, ['commit.cleanup', 'scissors']).findings.map((f) => f.line)).toEqual([2]);
+  it('keeps a scissors line without an editor (GIT_EDITOR=:): git wrote no template, the line is the user\'s', () => {
+    repo.write('.git/COMMIT_EDITMSG', `Subject\n${verbose('#')}`);
+    const { findings } = keyguardJson(['scan-commit-msg', '.git/COMMIT_EDITMSG'], { cwd: repo.dir, env: { ...sandbox.env, GIT_EDITOR: ':' } });
+    expect(findings).toHaveLength(1);
   });
 
-  it('runs as the commit-msg hook of a real commit -v that removes a key', () => {
+  describe('as the installed commit-msg hook of real commits', () => {
     const hooked = sandbox.repo('hooked');
-    hooked.commit('add', { creds: `aws_access_key_id = ${key}\n` });
-    hooked.write('.git/hooks/commit-msg', `#!/bin/sh\nexec "${process.execPath}" "${process.cwd()}/bin/keyguard" scan-commit-msg "$1"\n`);
-    chmodSync(`${hooked.dir}/.git/hooks/commit-msg`, 0o755);
-    hooked.git('rm', '-q', 'creds');
-    // an editor that changes nothing leaves the template: comments, scissors and the diff with the removed key
-    const removed = hooked.tryGit('-c', 'core.editor=true', 'commit', '-v', '-e', '-q', '-m', 'Remove the key');
-    expect(removed.code).toBe(0);
-    const leaked = hooked.tryGit('commit', '--allow-empty', '-q', '-m', `oops ${key}`);
-    expect(leaked.code).not.toBe(0);
+    const commentKey = `# old key ${fakeKeyId('message-comment')}`;
+    // An editor that adds a comment line with a key, as a user might.
+    const editor = sandbox.path('add-comment.sh');
+    writeFileSync(editor, `#!/bin/sh\nprintf 'Subject from the editor\\n%s\\n' '${commentKey}' > "$1.new" && cat "$1" >> "$1.new" && mv "$1.new" "$1"\n`);
+    chmodSync(editor, 0o755);
+    const blocked = (result: { code: number; stderr: string }) => {
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/keyguard blocked this commit: its message holds a secret/);
+    };
+
+    it('installs', () => {
+      expect(hooked.keyguard(['install']).code).toBe(0);
+      hooked.commit('start', { creds: `aws_access_key_id = ${key}\n` });
+    });
+
+    it('blocks a key on a # line of git commit -m and -F (cleanup "whitespace" keeps it)', () => {
+      blocked(hooked.tryGit('commit', '--allow-empty', '-q', '-m', 'Subject', '-m', commentKey));
+      hooked.write('msg.txt', `Subject\n\n${commentKey}\n`);
+      blocked(hooked.tryGit('commit', '--allow-empty', '-q', '-F', 'msg.txt'));
+      expect(hooked.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+    });
+
+    it('blocks a key on a # line the editor leaves under --cleanup=verbatim', () => {
+      blocked(hooked.tryGit('-c', `core.editor=${editor}`, 'commit', '--allow-empty', '-q', '--cleanup=verbatim'));
+    });
+
+    it('lets the editor\'s template through, and the diff of commit -v that removes a key', () => {
+      const plain = sandbox.path('subject.sh');
+      writeFileSync(plain, `#!/bin/sh\nprintf 'Subject\\n' > "$1.new" && cat "$1" >> "$1.new" && mv "$1.new" "$1"\n`);
+      chmodSync(plain, 0o755);
+      expect(hooked.tryGit('-c', `core.editor=${plain}`, 'commit', '--allow-empty', '-q')).toMatchObject({ code: 0 });
+      hooked.git('rm', '-q', 'creds');
+      // the template holds comments, the scissors line and the diff with the removed key; git cuts there even verbatim
+      expect(hooked.tryGit('-c', 'core.editor=true', 'commit', '-v', '-e', '-q', '--cleanup=verbatim', '-m', 'Remove the key')).toMatchObject({ code: 0 });
+      expect(hooked.git('log', '-1', '--format=%B')).not.toContain(key);
+    });
+
+    it('blocks a plain key in the message', () => {
+      blocked(hooked.tryGit('commit', '--allow-empty', '-q', '-m', `oops ${key}`));
+    });
   });
 
   it('fails with exit 2 on a missing file', () => {

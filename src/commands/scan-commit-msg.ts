@@ -13,7 +13,7 @@ interface ScanCommitMsgArgs extends ReportArgs {
 
 export const scanCommitMsgCommand: CommandModule<object, ScanCommitMsgArgs> = {
   command: 'scan-commit-msg <file>',
-  describe: 'Scan a commit message file (what the commit-msg hook runs); comments and the diff of commit -v are ignored',
+  describe: 'Scan a commit message file (what the commit-msg hook runs); the diff below the scissors line of commit -v is ignored',
   builder: (yargs) =>
     withReportOptions(yargs as Argv<object>)
       .positional('file', { type: 'string', demandOption: true, describe: 'the message file git passes the hook (.git/COMMIT_EDITMSG)' })

@@ -7,46 +7,39 @@ import { UsageError, messageOf } from '../errors.js';
 import { type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText } from './chunker.js';
 
+/** git's scissors line after the comment character: `git commit -v` puts its diff below it. */
 const SCISSORS = ' ------------------------ >8 ------------------------';
 
-interface MessageConfig {
-  /** null: core.commentChar is "auto", and git picks a character no line starts with */
-  commentChar: string | null;
-  /** commit.cleanup: verbatim and whitespace keep comment lines in the commit, scissors keeps them too */
-  cleanup: string;
-}
+/** The characters git picks from under core.commentChar=auto (builtin/commit.c). */
+const AUTO_CHARS = '#;@!$%^&|:';
 
-async function messageConfig(cwd: string): Promise<MessageConfig> {
-  const config: MessageConfig = { commentChar: '#', cleanup: 'default' };
+/** core.commentChar (a string since git 2.45), or null for "auto", where git picks a character per message. */
+async function commentChar(cwd: string): Promise<string | null> {
   try {
-    const { stdout } = await promisify(execFile)('git', ['config', '-z', '--get-regexp', '^(core\\.commentchar|commit\\.cleanup)$'], { cwd });
-    for (const entry of stdout.split('\0')) {
-      const [key, value = ''] = entry.split('\n');
-      if (key === 'core.commentchar') config.commentChar = value === 'auto' ? null : value.slice(0, 1) || '#';
-      else if (key === 'commit.cleanup') config.cleanup = value;
-    }
+    const { stdout } = await promisify(execFile)('git', ['config', '--get', 'core.commentChar'], { cwd });
+    const value = stdout.replace(/\n$/, '');
+    return value === 'auto' ? null : value || '#';
   } catch {
-    // no such setting (git exits 1), or no git: git's defaults
+    return '#'; // not set (git exits 1), or no git: git's default
   }
-  return config;
 }
 
 /**
- * The message as git will commit it, line for line (dropped lines become empty so numbers stay those of
- * the file): comment lines go, and so does everything from the scissors line of `git commit -v` on, whose
- * diff shows lines the commit may be removing. With commentChar "auto", the scissors line names the
- * character git chose.
+ * The message as git may commit it. git does not tell a hook its cleanup mode, and comment lines stay in the
+ * commit under `git commit -m`/`-F` (cleanup "whitespace" when no editor runs) and `--cleanup=verbatim`, so
+ * they are scanned: only the comment template git itself wrote could be a false alarm. What goes is everything
+ * from git's scissors line on, when an editor was used: git writes that line into the template only under
+ * `git commit -v` (the commit's diff goes below it: lines it may be removing) or cleanup "scissors", and then
+ * cuts there. Without an editor git wrote no template (it sets GIT_EDITOR=: for the hook then), so a scissors
+ * line is the user's own and nothing is cut. Lines keep their numbers.
  */
-function committedText(text: string, config: MessageConfig): string {
+async function committedText(text: string, cwd: string, editor: boolean): Promise<string> {
+  if (!editor || !text.includes(SCISSORS)) return text;
   const lines = text.split('\n');
-  const scissors = lines.findIndex((line) => line.length === SCISSORS.length + 1 && line.endsWith(SCISSORS) && (config.commentChar === null || line[0] === config.commentChar));
-  const commentChar = config.commentChar ?? (scissors === -1 ? '#' : lines[scissors][0]);
-  const keepComments = config.cleanup === 'verbatim' || config.cleanup === 'whitespace' || config.cleanup === 'scissors';
-  const end = scissors === -1 || config.cleanup === 'verbatim' || config.cleanup === 'whitespace' ? lines.length : scissors;
-  return lines
-    .slice(0, end)
-    .map((line) => (!keepComments && line.startsWith(commentChar) ? '' : line))
-    .join('\n');
+  const char = await commentChar(cwd);
+  const isScissors = (line: string) => (char === null ? line.slice(1) === SCISSORS && AUTO_CHARS.includes(line[0]) : line === char + SCISSORS);
+  const scissors = lines.findIndex(isScissors);
+  return scissors === -1 ? text : lines.slice(0, scissors).join('\n');
 }
 
 /**
@@ -62,6 +55,6 @@ export async function* commitMessageFragments(file: string, options: { cwd: stri
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
   }
-  const committed = committedText(text, await messageConfig(options.cwd));
+  const committed = await committedText(text, options.cwd, process.env.GIT_EDITOR !== ':');
   yield* chunkText([committed], { file: MESSAGE_FILE, source: 'commit-msg', commit: null, message: true }, { contextLines: options.contextLines });
 }
