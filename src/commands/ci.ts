@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { changedPolicyFiles, type GateMessage, gateMessages } from '../ci/gate.js';
-import { ciRange } from '../ci/range.js';
+import { type CiHistory, ciRange } from '../ci/range.js';
+import { atHeadLines } from '../ci/head-lines.js';
 import { CommittedFiles } from '../ci/repo-files.js';
 import { UsageError } from '../errors.js';
 import { loadFilters } from '../filters/index.js';
@@ -38,11 +39,27 @@ function say(message: GateMessage, args: CiArgs): void {
   else process.stderr.write(`keyguard: ${message.level === 'error' ? 'error' : 'notice'}: ${message.text}\n`);
 }
 
+/** A scheduled or manual run: the whole history of its ref, with the ref's own policy (it is the base). */
+async function scanRefHistory(cwd: string, wanted: CiHistory, args: CiArgs): Promise<number> {
+  const [{ runHistoryScan }, { historyFragments }] = await Promise.all([import('./history-scan.js'), import('../sources/history.js')]);
+  const revisions = [wanted.head];
+  return runHistoryScan(
+    {
+      cwd,
+      target: `${wanted.origin}: history of ${wanted.head.slice(0, 12)}`,
+      countArgs: revisions,
+      fragments: ({ stats, contextLines, observer, detector }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector }),
+    },
+    args,
+  );
+}
+
 async function runCi(args: CiArgs): Promise<number> {
   const cwd = process.cwd();
   const root = workTreeRoot(cwd);
   if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
   const wanted = ciRange(process.env, args);
+  if ('history' in wanted) return scanRefHistory(cwd, wanted, args);
   const { base, head, tip } = await resolveRange(cwd, { base: wanted.base, head: wanted.head, tip: wanted.tip });
   // The policy comes from the tip of the base branch, where the change will land: not from the change (it
   // cannot approve its own secret), nor from where it branched off (the branch may have dropped an entry since).
@@ -58,5 +75,6 @@ async function runCi(args: CiArgs): Promise<number> {
   const findings = await collectFindings(fragments, detector, filters);
   const changed = changedPolicyFiles(forkFiles, headFiles);
   for (const message of gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed })) say(message, args);
-  return writeReport(findings, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);
+  const placed = atHeadLines(findings, new CommittedFiles(cwd, head).read);
+  return writeReport(placed, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);
 }
