@@ -40,7 +40,7 @@ describe('ciRange: which commits a CI run gates', () => {
 
   it('falls back to GITHUB_BASE_REF, and says what to do on other events', () => {
     expect(ciRange(github('pull_request', {}, { GITHUB_BASE_REF: 'develop' }))).toMatchObject({ base: 'refs/remotes/origin/develop', head: 'HEAD' });
-    expect(() => ciRange(github('workflow_dispatch', {}))).toThrow(/GitHub Actions event "workflow_dispatch": pass --base REF/);
+    expect(() => ciRange(github('release', {}))).toThrow(/GitHub Actions event "release": pass --base REF/);
   });
 
   it('says which file it could not read', () => {

@@ -15,6 +15,20 @@ export interface CiRange {
   origin: string;
 }
 
+/**
+ * A run with no range to gate (a scheduled or manually started one): its natural job is the history of the
+ * checked-out ref.
+ */
+export interface CiHistory {
+  history: true;
+  head: string;
+  origin: string;
+}
+
+/** Events that name no commits to gate: GitHub's schedule and workflow_dispatch, GitLab's schedule and web. */
+const GITHUB_HISTORY_EVENTS = new Set(['schedule', 'workflow_dispatch']);
+const GITLAB_HISTORY_SOURCES = new Set(['schedule', 'web']);
+
 /** What a push event names when there was nothing before: a new branch (or a deleted one). */
 const NO_COMMIT = /^0+$/;
 
@@ -85,11 +99,17 @@ function gitlabRange(env: NodeJS.ProcessEnv): CiRange | null {
 }
 
 /**
- * The range to gate: --base wins; then GitHub Actions (the event file of pull_request, merge_group and push
+ * The range to gate: --base wins; a scheduled or manual run scans the history of its ref; then GitHub Actions (the event file of pull_request, merge_group and push
  * events, then GITHUB_BASE_REF); then GitLab CI (merge request, then push). Throws when none applies.
  */
-export function ciRange(env: NodeJS.ProcessEnv, options: { base?: string; head?: string } = {}): CiRange {
+export function ciRange(env: NodeJS.ProcessEnv, options: { base?: string; head?: string } = {}): CiRange | CiHistory {
   if (options.base) return { base: options.base, head: options.head ?? 'HEAD', origin: `--base ${options.base}` };
+  if (env.GITHUB_ACTIONS === 'true' && GITHUB_HISTORY_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) {
+    return { history: true, head: options.head ?? env.GITHUB_SHA ?? 'HEAD', origin: `GitHub ${env.GITHUB_EVENT_NAME}` };
+  }
+  if (env.GITLAB_CI === 'true' && GITLAB_HISTORY_SOURCES.has(env.CI_PIPELINE_SOURCE ?? '')) {
+    return { history: true, head: options.head ?? env.CI_COMMIT_SHA ?? 'HEAD', origin: `GitLab ${env.CI_PIPELINE_SOURCE} pipeline` };
+  }
   const found = env.GITHUB_ACTIONS === 'true' ? githubRange(env) : env.GITLAB_CI === 'true' ? gitlabRange(env) : null;
   if (found) return options.head ? { ...found, head: options.head } : found;
   const where = env.GITHUB_ACTIONS === 'true' ? `GitHub Actions event "${env.GITHUB_EVENT_NAME ?? '?'}"` : env.GITLAB_CI === 'true' ? 'this GitLab pipeline' : 'this environment (neither GitHub Actions nor GitLab CI)';
