@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import yargs, { type CommandModule } from 'yargs';
 import { STDIN_ARGUMENT } from './commands/stdin.js';
 import { UsageError, messageOf, usageErrorText } from './errors.js';
-import { packageFile } from './package-files.js';
+import { packageInfo } from './package-files.js';
 import { closest } from './commands/suggest.js';
+import { workflowCommand } from './report/github.js';
 
 type Loader = () => Promise<CommandModule[]>;
 
@@ -73,6 +73,17 @@ function explainUnknown(message: string, argv: string[], known: Record<string, u
   return `unknown option${words.length > 1 ? 's' : ''} ${list}${option ? `: did you mean --${option}?` : ` (keyguard ${Object.hasOwn(LOADERS, argv[0]) ? `${argv[0]} ` : ''}--help lists the options)`}`;
 }
 
+/** The --format a command line asks for, read from the words themselves (a failed parse has no arguments). */
+function formatOf(argv: string[]): string | undefined {
+  let format: string | undefined;
+  argv.forEach((arg, i) => {
+    const inline = /^--(?:report-)?format=(.*)$/.exec(arg);
+    if (inline) format = inline[1];
+    else if (['--format', '-f', '--report-format'].includes(arg)) format = argv[i + 1];
+  });
+  return format;
+}
+
 /** yargs' "Not enough non-option arguments" as the usage line of the command that needs them. */
 function explainMissing(message: string, argv: string[], commands: CommandModule[]): string {
   if (!message.startsWith('Not enough non-option arguments')) return message;
@@ -81,10 +92,6 @@ function explainMissing(message: string, argv: string[], commands: CommandModule
   return command ? `${name} needs an argument: keyguard ${String(command.command)} (keyguard ${name} --help)` : message;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Runs one command line; every error the user can cause ends as one line on stderr and exit code 2. */
 export async function main(argv: string[]): Promise<void> {
@@ -102,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(commands)
     .demandCommand(1, 'name a command (keyguard --help lists them)')
     .strict()
-    .version(version())
+    .version(packageInfo().version)
     .alias('v', 'version')
     .help()
     .alias('h', 'help')
@@ -121,9 +128,11 @@ export async function main(argv: string[]): Promise<void> {
     const debug = Boolean(process.env.KEYGUARD_DEBUG);
     // Loaded only now: masking runs the rules over the message, and most runs end without an error.
     const { redactSecrets } = await import('./report/redact.js');
-    if (error instanceof UsageError) process.stderr.write(redactSecrets(usageErrorText(error)));
-    else process.stderr.write(redactSecrets(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}
-`));
+    if (error instanceof UsageError) {
+      process.stderr.write(redactSecrets(usageErrorText(error)));
+      // In a GitHub Actions log a plain stderr line is easy to miss: the run's summary shows workflow commands.
+      if (formatOf(argv) === 'github') process.stdout.write(`${workflowCommand('error', redactSecrets(error.message), { title: 'keyguard' })}\n`);
+    } else process.stderr.write(redactSecrets(`keyguard: internal error: ${debug && error instanceof Error ? error.stack : messageOf(error)}\n`));
     process.exitCode = error instanceof UsageError ? error.exitCode : 2;
   }
 }

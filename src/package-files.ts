@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -6,3 +7,8 @@ import { fileURLToPath } from 'node:url';
  * (dist/*.bundle.js), so every module that needs such a file asks here rather than counting `../` itself.
  */
 export const packageFile = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/** What package.json says of keyguard itself: its version (--version, SARIF) and home page (SARIF). */
+export function packageInfo(): { version: string; homepage?: string } {
+  return JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string; homepage?: string };
+}

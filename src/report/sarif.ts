@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageInfo } from '../package-files.js';
 import type { Finding, Severity } from '../types.js';
 import { type ReportMask, reportMask, shownSecret } from './mask.js';
 import type { Reporter } from './types.js';
@@ -41,16 +42,38 @@ function ruleOf(finding: Finding, remediation: string | undefined) {
   };
 }
 
+/** "AWS access key ID AKIA…WXYZ, added by commit 0a1b…": what the alert says, and where it came from. */
+function messageText(finding: Finding, mask: boolean): string {
+  const { commit } = finding;
+  const where = finding.message ? ` in the message of commit ${commit?.sha ?? ''}`.trimEnd() : commit ? `, added by commit ${commit.sha}` : '';
+  return `${finding.description} ${shownSecret(finding, mask)}${where}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.`;
+}
+
+/**
+ * The workflow file of a GitHub Actions run (`GITHUB_WORKFLOW_REF` is owner/repo/path@ref): code scanning shows
+ * only results with a file of the repository, and a commit message has none, so its alert stands there.
+ */
+function workflowFile(env: NodeJS.ProcessEnv): string | null {
+  const match = /^[^/]+\/[^/]+\/([^@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? '');
+  return match ? match[1] : null;
+}
+
+/** Where a commit message's finding stands: the workflow file on GitHub, else the commit, logically. */
+function messageLocation(finding: Finding) {
+  const logical = { logicalLocations: [{ name: 'commit message', fullyQualifiedName: `commit ${finding.commit?.sha ?? '(staged)'}`, kind: 'object' }] };
+  const workflow = workflowFile(process.env);
+  return workflow ? { physicalLocation: { artifactLocation: artifactLocation(workflow), region: { startLine: 1 } }, ...logical } : logical;
+}
+
 function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: ReportMask) {
   const commit = finding.commit;
-  const where = finding.message ? 'commit message' : 'file';
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVELS[finding.severity].level,
-    message: { text: `${finding.description} ${shownSecret(finding, mask)} in ${where}${commit ? ` of commit ${commit.sha}` : ''}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.` },
+    message: { text: messageText(finding, mask) },
     locations: [
-      {
+      finding.message ? messageLocation(finding) : {
         physicalLocation: {
           artifactLocation: artifactLocation(finding.file),
           region: {
@@ -76,6 +99,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: Re
 }
 
 export const sarifReporter: Reporter = (findings, stats, options) => {
+  const { version, homepage } = packageInfo();
   const masked = reportMask(findings, options.mask);
   const ruleIndex = new Map<string, number>();
   const rules: Array<ReturnType<typeof ruleOf>> = [];
@@ -89,7 +113,7 @@ export const sarifReporter: Reporter = (findings, stats, options) => {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'keyguard', rules } },
+        tool: { driver: { name: 'keyguard', version, ...(homepage ? { informationUri: homepage } : {}), rules } },
         // Finding columns count UTF-16 code units, like editors (see Finding.column).
         columnKind: 'utf16CodeUnits',
         invocations: [
