@@ -50,6 +50,22 @@ describe('history reports mask every found secret on every shown line', () => {
   });
 });
 
+describe('a key the filters accepted', () => {
+  it('is masked on a line shown for another finding', () => {
+    const repo = sandbox.repo('baselined');
+    repo.commit('old key', { 'keys.txt': `old ${id}\n` });
+    expect(repo.keyguard(['baseline', 'create']).code).toBe(0);
+    repo.write('keys.txt', `old ${id} new ${other}\n`);
+    for (const format of ['text', 'sarif', 'junit']) {
+      const { code, stdout } = repo.keyguard(['scan', '--baseline', '.keyguard-baseline.json', '--format', format]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(maskSecret(other));
+      expect(stdout).toContain(maskSecret(id));
+      expect(stdout).not.toContain(id);
+    }
+  });
+});
+
 describe('SecretMask', () => {
   it('masks a secret base64-encoded at any byte offset, in either alphabet, and URL-encoded in either case', () => {
     const mask = new SecretMask([secret]);

@@ -1,4 +1,5 @@
 import type { Finding } from '../types.js';
+import { redactSecrets } from './redact.js';
 import { SecretMask, maskSecret } from './secret-mask.js';
 
 /** What a reporter shows of scanned text: lines and notes with every found secret masked, or as they are. */
@@ -28,9 +29,11 @@ export function reportMask(findings: readonly Finding[], mask: boolean): ReportM
     if (same) same.push(span);
     else encodedSpans.set(placeOf(finding), [span]);
   }
+  // Then whatever a rule would call a secret without its context: a key the filters accepted (a baseline entry, an
+  // inline allow) on a line shown for another finding is still a key.
   return {
-    line: (finding) => secrets.apply(finding.lineText, encodedSpans.get(placeOf(finding))),
-    text: (text) => secrets.apply(text),
+    line: (finding) => redactSecrets(secrets.apply(finding.lineText, encodedSpans.get(placeOf(finding)))),
+    text: (text) => redactSecrets(secrets.apply(text)),
   };
 }
 
