@@ -81,6 +81,29 @@ describe('husky', () => {
   });
 });
 
+describe('a husky file whose keyguard block lost its end line', () => {
+  it('is left whole by uninstall and install, which say which file and what to do', () => {
+    const repo = project({ husky: false });
+    expect(repo.keyguard(['install']).code).toBe(0);
+    // A conflict resolution kept keyguard's lines but dropped the end marker; the user's own line follows.
+    const installed = read(repo, '.husky/pre-commit');
+    const broken = installed.replace('# <<< keyguard\n', '') + 'npm test\n';
+    repo.write('.husky/pre-commit', broken);
+    const before = Object.fromEntries(['pre-commit', 'commit-msg', 'pre-push', 'prepare-commit-msg'].map((name) => [name, read(repo, `.husky/${name}`)]));
+    for (const command of ['uninstall', 'install']) {
+      const { code, stdout, stderr } = repo.keyguard([command]);
+      expect({ command, code, stdout }).toEqual({ command, code: 2, stdout: '' });
+      expect(stderr).toMatch(new RegExp(`^keyguard: nothing (removed|installed): .*\\.husky/pre-commit: keyguard's block has lost its end line "# <<< keyguard", so keyguard cannot tell its lines from yours.* run keyguard ${command} again\\n$`));
+      // nothing changed, in that file or the others
+      for (const [name, text] of Object.entries(before)) expect(read(repo, `.husky/${name}`)).toBe(text);
+    }
+    // Once the end line is back, uninstall removes exactly keyguard's lines.
+    repo.write('.husky/pre-commit', `${installed}npm test\n`);
+    expect(repo.keyguard(['uninstall']).code).toBe(0);
+    expect(read(repo, '.husky/pre-commit')).toBe(`${OWN_HOOK}npm test\n`);
+  });
+});
+
 describe('lint-staged recipe', () => {
   it('`keyguard scan` on the staged file names fails lint-staged when one holds a key', () => {
     const repo = project({ husky: false });

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../errors.js';
 import type { Change } from './changes.js';
 import { BACKUP_SUFFIX, BLOCK_END, BLOCK_START, CHAINED_SUFFIX, HOOK_NAMES, type HookName, type Launcher, SCRIPT_MARKER, hookScript, huskyBlock } from './scripts.js';
 import { type Target, isDirectory } from './target.js';
@@ -63,14 +64,22 @@ function planHookScript(dir: string, name: HookName, options: InstallOptions, pl
   plan.changes.push({ kind: 'write', path, content, mode: EXECUTABLE, note: `installed ${path}` });
 }
 
-/** The text of a husky file without keyguard's block (if it has one), and where the block stood. */
-function splitBlock(text: string): { rest: string; at: number } | null {
+/**
+ * The text of a husky file without keyguard's block (if it has one), and where the block stood. A block whose
+ * end line is gone (a conflict resolution, an edit) gives `broken`: keyguard cannot tell where its lines end
+ * and the user's begin, and removes none of them.
+ */
+function splitBlock(text: string): { rest: string; at: number } | 'broken' | null {
   const start = text.indexOf(BLOCK_START);
   if (start === -1) return null;
   const endMarker = text.indexOf(BLOCK_END, start);
-  const end = endMarker === -1 ? text.length : text.indexOf('\n', endMarker) + 1 || text.length;
+  if (endMarker === -1) return 'broken';
+  const end = text.indexOf('\n', endMarker) + 1 || text.length;
   return { rest: text.slice(0, start) + text.slice(end), at: start };
 }
+
+const brokenBlock = (path: string, command: string) =>
+  `${path}: keyguard's block has lost its end line "${BLOCK_END}", so keyguard cannot tell its lines from yours and changes none of them: put that line back after keyguard's last line (or remove the block by hand), then run keyguard ${command} again`;
 
 /** Where a block goes in a file that has none: after the shebang, before the file's own lines (which may exit). */
 function blockPosition(text: string): number {
@@ -86,6 +95,10 @@ function planHuskyFile(dir: string, name: HookName, options: InstallOptions, pla
     return;
   }
   const split = splitBlock(existing);
+  if (split === 'broken') {
+    plan.refusals.push(brokenBlock(path, 'install'));
+    return;
+  }
   const base = split?.rest ?? existing;
   const at = split?.at ?? blockPosition(existing);
   const content = base.slice(0, at) + block + base.slice(at);
@@ -120,6 +133,7 @@ function planRemoveBlock(dir: string, name: HookName, changes: Change[]): void {
   const path = join(dir, name);
   const existing = readText(path);
   const split = existing === null ? null : splitBlock(existing);
+  if (split === 'broken') throw new UsageError(`nothing removed: ${brokenBlock(path, 'uninstall')}`);
   if (!split) return;
   // A file keyguard created holds nothing else: remove it rather than leave an empty hook behind.
   if (split.rest === HUSKY_SHEBANG || split.rest.trim() === '') changes.push({ kind: 'remove', path, note: `removed ${path}` });
