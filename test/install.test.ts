@@ -1,8 +1,11 @@
 // keyguard install / uninstall: where the hooks go, what happens to hooks already there, and failing closed.
 // These tests need no scanning: the hooks they fire are chained ones, or a keyguard that cannot run.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN } from './helpers/cli.js';
 import { Repo, Sandbox } from './helpers/repo.js';
 
 const HOOKS = ['commit-msg', 'pre-commit', 'pre-push', 'prepare-commit-msg'];
@@ -200,5 +203,68 @@ describe('templates', () => {
     expect(hooksIn(join(own, 'hooks'))).toEqual(HOOKS);
     expect(repo.keyguard(['uninstall', '--global']).code).toBe(0);
     expect(repo.git('config', '--global', 'init.templateDir').trim()).toBe(own);
+  });
+});
+
+describe('parallel installs (a workspace\'s prepare scripts)', () => {
+  const ROUNDS = 16;
+  const INSTALLS = 8;
+
+  /** `keyguard install` as a real process; resolves with its exit code and stderr. */
+  const installProcess = (repo: Repo) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'install'], { cwd: repo.dir, env: repo.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+
+  it(`never lose the user's hooks: ${ROUNDS} rounds of ${INSTALLS} installs at once, then the hooks still run`, async () => {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const repo = sandbox.repo(`parallel-${round}`);
+      const hooks = join(repo.dir, '.git', 'hooks');
+      const own = Object.fromEntries(HOOKS.map((name) => [name, writeHook(join(hooks, name), `cat >/dev/null; echo ${name} >> "$(git rev-parse --git-dir)/own-hooks-ran"`)]));
+      const results = await Promise.all(Array.from({ length: INSTALLS }, () => installProcess(repo)));
+      expect(results).toEqual(Array.from({ length: INSTALLS }, () => ({ code: 0, stderr: '' })));
+      for (const name of HOOKS) expect({ round, name, chained: read(join(hooks, `${name}.keyguard-chained`)) }).toEqual({ round, name, chained: own[name] });
+      // Every hook keyguard's, every user's hook chained, no lock or stray file left behind.
+      expect(hooksIn(hooks)).toEqual(HOOKS.flatMap((name) => [name, `${name}.keyguard-chained`]).sort());
+      expect(existsSync(join(repo.dir, '.git', 'keyguard-install.lock'))).toBe(false);
+      if (round < ROUNDS) continue;
+      // The user's hooks still run: a commit fires three of them, a push the fourth.
+      const remote = sandbox.repo('parallel-remote', { bare: true });
+      repo.write('a.txt', 'a\n').git('add', 'a.txt');
+      expect(repo.tryGit('commit', '-q', '-m', 'after the installs').code).toBe(0);
+      expect(repo.tryGit('push', '-q', remote.dir, 'HEAD:refs/heads/main').code).toBe(0);
+      expect(read(join(repo.dir, '.git', 'own-hooks-ran')).split('\n').filter(Boolean).sort()).toEqual([...HOOKS].sort());
+    }
+  }, 120_000);
+
+  it('takes over a lock its holder left behind, and removes it', () => {
+    const repo = sandbox.repo();
+    const lock = join(repo.dir, '.git', 'keyguard-install.lock');
+    // a process of this host that has exited
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(lock, `${dead} ${hostname()}\n`);
+    installed(repo);
+    expect(existsSync(lock)).toBe(false);
+    // a lock from another host, long untouched
+    writeFileSync(lock, `1 elsewhere\n`);
+    const old = (Date.now() - 10 * 60_000) / 1000;
+    utimesSync(lock, old, old);
+    expect(repo.keyguard(['uninstall']).code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('waits for a live holder to finish', async () => {
+    const repo = sandbox.repo();
+    const lock = join(repo.dir, '.git', 'keyguard-install.lock');
+    writeFileSync(lock, `${process.pid} ${hostname()}\n`);
+    const waiting = installProcess(repo);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(hooksIn(join(repo.dir, '.git', 'hooks'))).toEqual([]);
+    rmSync(lock);
+    expect(await waiting).toEqual({ code: 0, stderr: '' });
+    expect(hooksIn(join(repo.dir, '.git', 'hooks'))).toEqual(HOOKS);
   });
 });

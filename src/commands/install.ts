@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type Change, applyAll } from '../hooks/changes.js';
 import { planInstall, planUninstall } from '../hooks/install.js';
+import { withLock } from '../hooks/lock.js';
 import { HOOK_NAMES, messagePrefilter } from '../hooks/scripts.js';
 import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
 import { packageFile } from '../package-files.js';
@@ -65,14 +66,16 @@ export const installCommand: CommandModule<object, InstallArgs> = {
     const cwd = process.cwd();
     const { target, templateDir, configured } = resolveTarget(args, cwd);
     const bin = packageFile('bin/keyguard');
-    const plan = planInstall(target, {
-      force: args.force,
-      launcher: { node: process.execPath, bin },
-      prefilter: messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords)),
-    });
-    if (plan.refusals.length) throw new UsageError(`nothing installed: ${plan.refusals.join('; ')}`);
-    applyAll(plan.changes, () => {
-      if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
+    const prefilter = messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords));
+    // Planned and applied under the lock: a parallel install plans from what this one leaves, so it never
+    // takes keyguard's fresh hook for the user's and chains it over the user's own.
+    const plan = withLock(target.lock, () => {
+      const planned = planInstall(target, { force: args.force, launcher: { node: process.execPath, bin }, prefilter });
+      if (planned.refusals.length) throw new UsageError(`nothing installed: ${planned.refusals.join('; ')}`);
+      applyAll(planned.changes, () => {
+        if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
+      });
+      return planned;
     });
     report(plan.changes, `hooks already installed in ${target.dir}`);
     if (!configured) process.stdout.write(`keyguard: set init.templateDir to ${templateDir}\n`);
@@ -97,11 +100,14 @@ export const uninstallCommand: CommandModule<object, WhereArgs> = {
   handler: (args) => {
     const cwd = process.cwd();
     const { target, templateDir } = resolveTarget(args, cwd);
-    const changes = planUninstall(target);
     // --global takes back init.templateDir only when install set it (it points at keyguard's own template).
     const unset = args.global && templateDir === defaultGlobalTemplate() && globalTemplateDir(cwd) === templateDir;
-    applyAll(changes, () => {
-      if (unset) setGlobalTemplateDir(null, cwd);
+    const changes = withLock(target.lock, () => {
+      const planned = planUninstall(target);
+      applyAll(planned, () => {
+        if (unset) setGlobalTemplateDir(null, cwd);
+      });
+      return planned;
     });
     report(changes, `no keyguard hooks in ${target.dir}`);
     if (unset) process.stdout.write('keyguard: unset init.templateDir\n');

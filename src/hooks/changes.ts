@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** One file-system change of an install or uninstall, planned before anything is touched. */
 export type Change =
@@ -31,6 +32,25 @@ function restore(path: string, saved: Saved | null): void {
   else rmSync(path, { force: true });
 }
 
+/**
+ * Moves a file, never over another (renameSync would replace it: a user's hook lost for good): a hard link
+ * (or the same symlink) under the new name, then the old name goes; where links are not supported, a copy that
+ * refuses to overwrite.
+ */
+function move(from: string, to: string): void {
+  try {
+    // A symlinked hook stays a symlink (macOS's link(2) would follow it).
+    if (lstatSync(from).isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${to} appeared while keyguard was changing the hooks: nothing was changed, run the command again`);
+    if (code === 'ENOENT') throw error;
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+  }
+  unlinkSync(from);
+}
+
 /** Applies one change and returns how to take it back. */
 function apply(change: Change): () => void {
   switch (change.kind) {
@@ -40,8 +60,8 @@ function apply(change: Change): () => void {
       return () => restore(change.path, before);
     }
     case 'move':
-      renameSync(change.from, change.to);
-      return () => renameSync(change.to, change.from);
+      move(change.from, change.to);
+      return () => move(change.to, change.from);
     case 'remove': {
       const before = save(change.path);
       rmSync(change.path, { force: true });

@@ -9,14 +9,20 @@ import { gitOutput } from '../git/repo.js';
  * Where keyguard's hooks go: a hooks directory git runs scripts from (a repository's, or a template's), or a
  * husky directory whose files husky's own hooks run (keyguard adds a block of lines to them).
  */
-export type Target =
+export type Target = (
   | { kind: 'hooks'; dir: string }
   | {
       kind: 'husky';
       dir: string;
       /** false when the repository has .husky/ but git does not use it yet (husky not set up in this clone) */
       active: boolean;
-    };
+    }
+) & {
+  /** the lock file install and uninstall hold (see withLock): in the git directory, or beside a template */
+  lock: string;
+};
+
+const LOCK_FILE = 'keyguard-install.lock';
 
 export const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
@@ -32,22 +38,29 @@ function huskyDirOf(hooksDir: string): string | null {
  * honours core.hooksPath and linked worktrees (git-secrets writes to .git/hooks whatever git uses).
  */
 export function repositoryTarget(cwd: string): Target {
-  const hooks = gitOutput(['rev-parse', '--git-path', 'hooks'], cwd);
-  if (hooks === null) throw new UsageError('not in a git repository: cd into one first, or use --template DIR or --global');
+  const [hooks, gitDir] = gitOutput(['rev-parse', '--git-path', 'hooks', '--git-common-dir'], cwd)?.split('\n') ?? [];
+  if (!hooks || !gitDir) throw new UsageError('not in a git repository: cd into one first, or use --template DIR or --global');
   const dir = resolve(cwd, hooks);
+  // In the git directory (shared by linked worktrees), not in a hooks directory that may be committed.
+  const lock = join(resolve(cwd, gitDir), LOCK_FILE);
   const husky = huskyDirOf(dir);
-  if (husky) return { kind: 'husky', dir: husky, active: true };
+  if (husky) return { kind: 'husky', dir: husky, active: true, lock };
   // A clone of a husky project before `npm install` has run husky: hooks in .git/hooks would stop running
   // the day husky sets core.hooksPath, so keyguard goes where husky will look.
   const top = workTreeRoot(cwd);
   if (top && isDirectory(join(top, '.husky')) && gitOutput(['config', '--get', 'core.hooksPath'], cwd) === null) {
-    return { kind: 'husky', dir: join(top, '.husky'), active: false };
+    return { kind: 'husky', dir: join(top, '.husky'), active: false, lock };
   }
-  return { kind: 'hooks', dir };
+  return { kind: 'hooks', dir, lock };
 }
 
 /** A template directory for `git init --template` (or init.templateDir): hooks live in its hooks/. */
-export const templateTarget = (templateDir: string): Target => ({ kind: 'hooks', dir: join(templateDir, 'hooks') });
+export const templateTarget = (templateDir: string): Target => ({
+  kind: 'hooks',
+  dir: join(templateDir, 'hooks'),
+  // Beside the template, not in it: git init copies everything in it.
+  lock: `${templateDir.replace(/[\\/]+$/, '')}.${LOCK_FILE}`,
+});
 
 /** Where --global puts its template when the user has no init.templateDir yet (as git-secrets suggests). */
 export const defaultGlobalTemplate = () => join(homedir(), '.git-templates', 'keyguard');
