@@ -102,10 +102,19 @@ export interface Rule {
     lineKeywords: string[];
     pairWith: Set<string>;
     pairWindow: number;
+    /** how many lines above the secret's may hold a line keyword instead (a name on one line, its value on the next) */
+    keywordLinesAbove: number;
     standalone: RegExp | null;
   } | null;
   entropy: number;
   allowed: RegExp[];
+  /** the fixed start of every value (`AKIA`), anchored: a value is judged hand-made by what follows it */
+  prefix: RegExp | null;
+  /**
+   * whether the built-in example and placeholder filters (patterns/allowed.json, hand-made values) apply;
+   * false for the user's own patterns and values, which say exactly what they prohibit
+   */
+  filterPlaceholders: boolean;
   remediation: string;
 }
 

@@ -50,6 +50,22 @@ describe('prohibited patterns: secrets.patterns', () => {
     expect(findings.map((f) => `${f.line}:${f.column}:${f.match}`)).toEqual(['1:7:***********', '3:6:***********']);
   });
 
+  it('is the user\'s word: the built-in placeholder and example filters do not drop its matches', () => {
+    const repo = sandbox.repo('patterns-placeholders');
+    expect(repo.keyguard(['install']).code).toBe(0);
+    repo.keyguard(['add', 'db_password=[^ ]+']);
+    repo.keyguard(['add', '--literal', 'AKIATESTTESTTESTTEST']);
+    repo.write('app.env', 'db_password=Winter123456!\nkey=AKIATESTTESTTESTTEST\nother=AKIAQQQQQQQQQQQQQQQQ\n');
+    expect(repo.keyguardJson(['scan']).findings.map((f) => `${f.line}:${f.ruleId}`)).toEqual([
+      expect.stringMatching(/^1:git-secrets-pattern-/),
+      expect.stringMatching(/^2:git-secrets-pattern-/),
+    ]);
+    repo.git('add', 'app.env');
+    const blocked = repo.tryGit('commit', '-q', '-m', 'add config');
+    expect(blocked.code).not.toBe(0);
+    expect(repo.tryGit('rev-parse', '--verify', '-q', 'HEAD').code).not.toBe(0);
+  });
+
   it('skips the patterns git secrets --register-aws added: the built-in rules report those keys once', () => {
     const repo = sandbox.repo('register-aws');
     for (const pattern of [

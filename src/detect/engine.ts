@@ -38,10 +38,10 @@ class LineSet {
     if (lines) for (const line of lines) (this.lines ??= new Set()).add(line);
   }
 
-  /** `line` and the lines within `window` of it. */
-  addAround(line: number, window: number, index: LineIndex): void {
-    const last = Math.min(line + window, index.count - 1);
-    for (let l = Math.max(0, line - window); l <= last; l++) (this.lines ??= new Set()).add(l);
+  /** `line` and the lines within `before` lines above and `after` lines below it. */
+  addAround(line: number, before: number, after: number, index: LineIndex): void {
+    const last = Math.min(line + after, index.count - 1);
+    for (let l = Math.max(0, line - before); l <= last; l++) (this.lines ??= new Set()).add(l);
   }
 
   ranges(index: LineIndex): ReadonlyArray<[number, number]> {
@@ -80,7 +80,7 @@ export class Detector {
     // A rule that pairs with others runs after them, so their candidates are there to pair with.
     this.rules = [...ruleSet.rules].sort((a, b) => Number(Boolean(a.context?.pairWith.size)) - Number(Boolean(b.context?.pairWith.size)));
     this.allowed = ruleSet.allowed;
-    this.contextLines = Math.max(0, ...this.rules.map((rule) => rule.context?.pairWindow ?? 0));
+    this.contextLines = Math.max(0, ...this.rules.map((rule) => Math.max(rule.context?.pairWindow ?? 0, rule.context?.keywordLinesAbove ?? 0)));
     const keywords = [...new Set(this.rules.flatMap((rule) => rule.keywords))].sort((a, b) => b.length - a.length);
     const alternation = (words: string[]) => words.map(escapeRegExp).join('|');
     const exact = keywords.filter((keyword) => !keywordAnyCase(keyword));
@@ -124,7 +124,7 @@ export class Detector {
     for (const c of candidates) {
       if (c.start < reportStart || c.start >= reportEnd || c.allowedValue) continue;
       if (c.rule.entropy > 0 && shannonEntropy(c.secret) < c.rule.entropy) continue;
-      if (!this.hasContext(c, candidates)) continue;
+      if (!this.hasContext(c, candidates, lines)) continue;
       const span = `${c.start}:${c.end}`;
       if (seen.has(span)) continue; // two rules on the same characters: the first rule names it
       seen.add(span);
@@ -156,10 +156,15 @@ export class Detector {
   private searchRanges(rule: Rule, keywordLines: ReadonlyMap<string, number[]>, candidates: Candidate[], lines: LineIndex): ReadonlyArray<[number, number]> {
     if (rule.keywords.length === 0) return [[0, lines.textLength]];
     const wanted = new LineSet();
-    for (const keyword of rule.keywords) wanted.addAll(keywordLines.get(keyword));
+    const below = rule.context?.keywordLinesAbove ?? 0;
+    for (const keyword of rule.keywords) {
+      if (below === 0) wanted.addAll(keywordLines.get(keyword));
+      else for (const line of keywordLines.get(keyword) ?? []) wanted.addAround(line, 0, below, lines);
+    }
     const pairWith = rule.context?.pairWith;
     if (pairWith?.size) {
-      for (const c of candidates) if (!c.allowedValue && pairWith.has(c.rule.id)) wanted.addAround(c.line, rule.context!.pairWindow, lines);
+      const window = rule.context!.pairWindow;
+      for (const c of candidates) if (!c.allowedValue && pairWith.has(c.rule.id)) wanted.addAround(c.line, window, window, lines);
     }
     return wanted.ranges(lines);
   }
@@ -190,8 +195,18 @@ export class Detector {
   }
 
   private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
-    const allowedValue = this.allowed.some((re) => re.test(secret)) || rule.allowed.some((re) => re.test(secret)) || looksHandMade(secret);
+    const allowedValue = rule.allowed.some((re) => re.test(secret)) || (rule.filterPlaceholders && this.isPlaceholder(rule, secret));
     return { rule, start, end, secret, line, context, decoded, allowedValue };
+  }
+
+  /**
+   * A documented example or a value typed by hand. The part after the rule's prefix is judged too:
+   * `AKIATESTTESTTESTTEST` repeats a piece only once `AKIA` is set aside.
+   */
+  private isPlaceholder(rule: Rule, secret: string): boolean {
+    if (this.allowed.some((re) => re.test(secret)) || looksHandMade(secret)) return true;
+    const prefix = rule.prefix?.exec(secret)?.[0].length ?? 0;
+    return prefix > 0 && looksHandMade(secret.slice(prefix));
   }
 
   /**
@@ -203,9 +218,9 @@ export class Detector {
   private decodeRanges(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>): ReadonlyArray<[number, number]> {
     if (!this.encodedKeywordRegex) return [[0, text.length]];
     const wanted = new LineSet();
-    for (const list of keywordLines.values()) for (const line of list) wanted.addAround(line, this.contextLines, lines);
+    for (const list of keywordLines.values()) for (const line of list) wanted.addAround(line, this.contextLines, this.contextLines, lines);
     // An encoded key is a pair for an encoded secret beside it: decode around it too.
-    forEachMatch(this.encodedKeywordRegex, text, (index) => wanted.addAround(lines.lineOf(index), this.contextLines, lines));
+    forEachMatch(this.encodedKeywordRegex, text, (index) => wanted.addAround(lines.lineOf(index), this.contextLines, this.contextLines, lines));
     return wanted.ranges(lines);
   }
 
@@ -233,13 +248,22 @@ export class Detector {
     }
   }
 
-  private hasContext(c: Candidate, all: Candidate[]): boolean {
+  private hasContext(c: Candidate, all: Candidate[], lines: LineIndex): boolean {
     const context = c.rule.context;
     if (!context) return true;
     if (context.standalone?.test(c.secret)) return true;
     if (context.lineKeywords.length > 0) {
-      const normalized = normalizeForKeywords(c.context);
-      if (context.lineKeywords.some((keyword) => normalized.includes(keyword))) return true;
+      const named = (text: string) => {
+        const normalized = normalizeForKeywords(text);
+        return context.lineKeywords.some((keyword) => normalized.includes(keyword));
+      };
+      if (named(c.context)) return true;
+      // A name on a line above (`<name>fs.s3a.secret.key</name>`, `- name: AWS_SECRET_ACCESS_KEY`) names this
+      // value, unless a value of the same rule stands between: that one is the name's.
+      for (let line = c.line - 1; line >= Math.max(0, c.line - context.keywordLinesAbove); line--) {
+        if (all.some((other) => other.rule === c.rule && other.line === line)) break;
+        if (named(lines.line(line))) return true;
+      }
     }
     return all.some(
       (other) => !other.allowedValue && context.pairWith.has(other.rule.id) && Math.abs(other.line - c.line) <= context.pairWindow,

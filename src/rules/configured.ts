@@ -54,6 +54,8 @@ function patternRule(pattern: string): Rule {
     context: null,
     entropy: 0,
     allowed: [],
+    prefix: null,
+    filterPlaceholders: false,
     remediation: 'Remove it from the file: this repository\'s git configuration prohibits it (git config --get-all secrets.patterns).',
   };
 }
@@ -70,6 +72,8 @@ function literalRule(value: string): Rule {
     context: null,
     entropy: 0,
     allowed: [],
+    prefix: null,
+    filterPlaceholders: false,
     remediation: 'Rotate this credential: it is one of your own (secrets.providers lists it). Then remove it from the file.',
   };
 }

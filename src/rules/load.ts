@@ -11,8 +11,8 @@ import type { RuleSpec } from './types.js';
 const BUILTIN_PATTERNS_DIR = packageFile('patterns/');
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'remediation']);
-const CONTEXT_KEYS = new Set(['lineKeywords', 'pairWith', 'pairWindow', 'standalone']);
+const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'prefix', 'remediation']);
+const CONTEXT_KEYS = new Set(['lineKeywords', 'pairWith', 'pairWindow', 'keywordLinesAbove', 'standalone']);
 const DEFAULT_REMEDIATION = 'Revoke or rotate this credential, then remove it from the file.';
 
 function readJson(file: string): unknown {
@@ -54,9 +54,14 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
   if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) fail(`"secretGroup" ${secretGroup} is not a group of the regex (it has ${groups})`);
   const keywords = spec.keywords ?? [];
   if (!Array.isArray(keywords) || keywords.some((k) => typeof k !== 'string' || !k)) fail('"keywords" must be a list of non-empty strings');
+  if (spec.prefix !== undefined && (typeof spec.prefix !== 'string' || !spec.prefix)) fail('"prefix" must be a non-empty string');
   const context = spec.context;
   if (context !== undefined) {
     for (const key of Object.keys(context)) if (!CONTEXT_KEYS.has(key)) fail(`unknown key "context.${key}"`);
+    for (const key of ['pairWindow', 'keywordLinesAbove'] as const) {
+      const lines = context[key];
+      if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) fail(`"context.${key}" must be a whole number of lines`);
+    }
   }
   return {
     id: spec.id,
@@ -70,11 +75,14 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
           lineKeywords: (context.lineKeywords ?? []).map(normalizeForKeywords),
           pairWith: new Set(context.pairWith ?? []),
           pairWindow: context.pairWindow ?? 3,
+          keywordLinesAbove: context.keywordLinesAbove ?? 0,
           standalone: context.standalone ? compileRegex(context.standalone, '', where) : null,
         }
       : null,
     entropy: spec.entropy ?? 0,
     allowed: (spec.allowed ?? []).map((source) => compileRegex(source, '', where)),
+    prefix: spec.prefix ? compileRegex(`^(?:${spec.prefix})`, '', where) : null,
+    filterPlaceholders: true,
     remediation: spec.remediation ?? DEFAULT_REMEDIATION,
   };
 }

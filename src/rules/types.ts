@@ -13,9 +13,11 @@ export interface RuleSpec {
     lineKeywords?: string[];
     pairWith?: string[];
     pairWindow?: number;
+    keywordLinesAbove?: number;
     standalone?: string;
   };
   entropy?: number;
   allowed?: string[];
+  prefix?: string;
   remediation?: string;
 }

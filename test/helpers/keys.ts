@@ -37,3 +37,19 @@ export const fakeSessionToken = (seed: string) => `IQoJb3JpZ2luX2VjE${draw(BASE6
 /** AWS's documented example credentials: never reported. */
 export const EXAMPLE_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+/** A generated STS session token with an older prefix (2016–2020 tokens: `FQoDYXdzE`, `FQoGZXIvYXdzE`, `FwoGZXIvYXdzE`). */
+export const fakeLegacySessionToken = (seed: string, prefix: string) => `${prefix}${draw(BASE64, 280, `legacy-token:${seed}`)}`;
+
+/** A generated AppSync API key: `da2-` and 26 lowercase letters and digits. */
+export const fakeAppSyncKey = (seed: string) => `da2-${draw('abcdefghijklmnopqrstuvwxyz0123456789', 26, `appsync:${seed}`)}`;
+
+/** A generated SES SMTP password with the shape AWS derives: base64 of a version byte (4) and 32 bytes. */
+export const fakeSmtpPassword = (seed: string) =>
+  Buffer.from([4, ...Buffer.from(draw('0123456789abcdef', 64, `smtp:${seed}`), 'hex')]).toString('base64');
+
+/** A generated Amazon MWS auth token: `amzn.mws.` and a UUID. */
+export const fakeMwsToken = (seed: string) => {
+  const hex = draw('0123456789abcdef', 32, `mws:${seed}`);
+  return `amzn.mws.${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
