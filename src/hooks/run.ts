@@ -1,7 +1,8 @@
 // `keyguard hook <name> …`: what the installed hook scripts run. bin/keyguard comes here straight, without
 // the CLI's yargs or simple-git, so a commit costs little more than Node's start; sources load per hook.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { CommittedFiles } from '../ci/repo-files.js';
 import { createDetector } from '../rules/detector.js';
 import type { Detector } from '../detect/engine.js';
 import { UsageError, usageErrorText } from '../errors.js';
@@ -16,13 +17,26 @@ import { type Finding, type Fragment, type ScanStats, emptyStats } from '../type
 import { gitOutput } from '../git/repo.js';
 import { HOOK_NAMES, type HookName } from './scripts.js';
 
-interface HookScan {
+/** Text to scan, and the commit (or the index, '') whose allowlists judge it. */
+interface ScanPart {
   /** the text to scan, read with the detector's rules (made only once there is something to scan) */
   fragments: (detector: Detector) => AsyncIterable<Fragment>;
+  /**
+   * Where .keyguardallow and .gitallowed are read: the index ('') for a commit about to be made, a pushed tip
+   * for a push. Never the work tree: an allow that is not in the commit would pass here and fail at push
+   * and in CI, where only committed files count.
+   */
+  policyAt: string;
+}
+
+interface HookScan {
+  parts: ScanPart[];
   /** what was scanned, for the summary line */
   target: string;
   /** the first lines of the advice: what was blocked, how to take the secret out, why to rotate the key */
   blocked: string[];
+  /** how an allow gets into what the next attempt reads (after `keyguard allow`, printed under each finding) */
+  allowStep: string;
 }
 
 interface ScanContext {
@@ -32,17 +46,20 @@ interface ScanContext {
 }
 
 const ZERO_SHA = /^0+$/;
+/** `git cat-file blob :path` reads the index: the files of the commit being made (GIT_INDEX_FILE honoured). */
+const INDEX = '';
 
 async function stagedScan({ cwd, stats }: ScanContext): Promise<HookScan> {
   const { stagedFragments } = await import('../sources/staged.js');
   return {
-    fragments: ({ contextLines }) => stagedFragments({ cwd, wholeFiles: false, contextLines, stats }),
+    parts: [{ fragments: ({ contextLines }) => stagedFragments({ cwd, wholeFiles: false, contextLines, stats }), policyAt: INDEX }],
     target: 'staged changes',
     blocked: [
       'keyguard blocked this commit. What to do:',
       '  1. Remove the secret from the file and stage it again (git add); read it from the environment or a secrets manager.',
       '  2. If the key is live and has been anywhere else (a chat, another repo, a log), rotate it in AWS IAM.',
     ],
+    allowStep: `run the \`keyguard allow\` line under it, then \`git add ${ALLOWLIST_FILE}\` and commit again`,
   };
 }
 
@@ -51,21 +68,23 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
   if (!file) throw new UsageError('the commit-msg hook takes the message file');
   const { commitMessageFragments } = await import('../sources/commit-msg.js');
   return {
-    fragments: ({ contextLines }) => commitMessageFragments(file, { cwd, contextLines }),
+    parts: [{ fragments: ({ contextLines }) => commitMessageFragments(file, { cwd, contextLines }), policyAt: INDEX }],
     target: 'the commit message',
     blocked: [
       'keyguard blocked this commit: its message holds a secret. What to do:',
       `  1. Take the secret out of the message: \`git commit -e -F ${file}\` reopens it (the commit was not made).`,
       '  2. If the key is live and has been anywhere else (a chat, another repo, a log), rotate it in AWS IAM.',
     ],
+    allowStep: `run the \`keyguard allow\` line under it, then \`git add ${ALLOWLIST_FILE}\` and commit again (\`git commit -e -F ${file}\`)`,
   };
 }
 
-async function historyScan(context: ScanContext, revisions: string[], blocked: string[], target: string): Promise<HookScan> {
+/** Commits to scan as history does, judged by the allowlists at `policyAt`. */
+async function historyPart(context: ScanContext, revisions: string[], policyAt: string): Promise<ScanPart> {
   const { historyFragments } = await import('../sources/history.js');
   const { cwd, stats } = context;
   const fragments = (detector: Detector) => historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
-  return { fragments, target, blocked };
+  return { fragments, policyAt };
 }
 
 const ROTATE_COMMITTED = '  2. Rotate the key in AWS IAM (deactivate it, create a new one): a key that reached a commit counts as leaked.';
@@ -78,11 +97,16 @@ async function mergeScan(context: ScanContext): Promise<HookScan | null> {
   const path = mergeHead === null ? null : resolve(context.cwd, mergeHead);
   const heads = path && existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
   if (!heads.length) return null;
-  return historyScan(context, [...heads, '--not', 'HEAD'], [
-    'keyguard blocked this merge: the commits it brings in hold a secret. What to do:',
-    '  1. Abort it (`git merge --abort`), and have that branch rewritten without the secret (git rebase -i, git filter-repo).',
-    ROTATE_COMMITTED,
-  ], 'the commits this merge brings in');
+  return {
+    parts: [await historyPart(context, [...heads, '--not', 'HEAD'], INDEX)],
+    target: 'the commits this merge brings in',
+    blocked: [
+      'keyguard blocked this merge: the commits it brings in hold a secret. What to do:',
+      '  1. Abort it (`git merge --abort`), and have that branch rewritten without the secret (git rebase -i, git filter-repo).',
+      ROTATE_COMMITTED,
+    ],
+    allowStep: `run the \`keyguard allow\` line under it, then \`git add ${ALLOWLIST_FILE}\` and \`git commit\` to conclude the merge`,
+  };
 }
 
 async function readStdin(): Promise<string> {
@@ -93,24 +117,30 @@ async function readStdin(): Promise<string> {
 
 /**
  * The commits a push sends: each pushed ref's new commits, less what the remote has (the old remote sha when
- * this clone has it, and the remote's tracking refs). Deletions send nothing.
+ * this clone has it, and the remote's tracking refs), judged by the allowlists of the commit that ref will
+ * point at: what the remote and its CI will hold, not this work tree. Deletions send nothing.
  */
 async function pushScan(context: ScanContext): Promise<HookScan | null> {
   const remote = context.args[0] ?? '';
-  const include: string[] = [];
+  const tips: string[] = [];
   const exclude: string[] = [`--remotes=${remote}`];
   for (const line of (await readStdin()).split('\n')) {
     const [, localSha, , remoteSha] = line.trim().split(/\s+/);
     if (!localSha || ZERO_SHA.test(localSha)) continue;
-    include.push(localSha);
+    if (!tips.includes(localSha)) tips.push(localSha);
     if (remoteSha && !ZERO_SHA.test(remoteSha) && gitOutput(['cat-file', '-e', `${remoteSha}^{commit}`], context.cwd) !== null) exclude.push(remoteSha);
   }
-  if (!include.length) return null;
-  return historyScan(context, [...include, '--not', ...exclude], [
-    'keyguard blocked this push: the commits above hold a secret. What to do:',
-    '  1. Rewrite them before pushing: `git commit --amend` for the last commit, `git rebase -i <commit>^` for an older one.',
-    ROTATE_COMMITTED,
-  ], `the commits to push to ${remote}`);
+  if (!tips.length) return null;
+  return {
+    parts: await Promise.all(tips.map((tip) => historyPart(context, [tip, '--not', ...exclude], tip))),
+    target: `the commits to push to ${remote}`,
+    blocked: [
+      'keyguard blocked this push: the commits above hold a secret. What to do:',
+      '  1. Rewrite them before pushing: `git commit --amend` for the last commit, `git rebase -i <commit>^` for an older one.',
+      ROTATE_COMMITTED,
+    ],
+    allowStep: `run the \`keyguard allow\` line under it, commit ${ALLOWLIST_FILE} (\`git add ${ALLOWLIST_FILE} && git commit\`) and push again: a push reads the allowlist of the commit it pushes`,
+  };
 }
 
 const SCANS: Record<HookName, (context: ScanContext) => Promise<HookScan | null>> = {
@@ -120,16 +150,45 @@ const SCANS: Record<HookName, (context: ScanContext) => Promise<HookScan | null>
   'pre-push': pushScan,
 };
 
-/** The closing lines every blocked hook prints: how to allow a false positive, precisely. */
-function advice(findings: readonly Finding[], blocked: string[]): string {
-  const fingerprints = [...new Set(findings.map((finding) => finding.fingerprint))];
+/**
+ * The closing lines every blocked hook prints: how to allow a false positive so that every later stage passes
+ * too (README, "Where an allow counts"), and plainly where it will not yet: the CI gate reads allows from the
+ * base branch, so one this change adds counts there only once it has landed.
+ */
+function advice(scan: HookScan): string {
   return [
-    ...blocked,
-    `  3. Not a secret? Allow it precisely (this appends to ${ALLOWLIST_FILE} at the top of the repository; commit that file):`,
-    ...fingerprints.map((fingerprint) => `       keyguard allow ${fingerprint}`),
-    '     or end its line with a `keyguard:allow` comment.',
+    ...scan.blocked,
+    `  3. Not a secret? Allow that one finding: ${scan.allowStep}.`,
+    `     The entry in ${ALLOWLIST_FILE} then holds for the hooks, the push, \`scan-history\` and \`scan-range\`. The CI gate`,
+    `     (\`keyguard ci\`) reads allows from the base branch: it passes once ${ALLOWLIST_FILE} with the entry has landed`,
+    '     there (merge it first, through review), or when your CI runs `keyguard ci --trust-pr-allows`. An inline',
+    '     `keyguard:allow` comment at the end of the line passes the hooks too, but the CI gate honours it only',
+    '     with --trust-pr-allows.',
     '',
   ].join('\n');
+}
+
+/**
+ * How the user runs the keyguard this hook runs: `npx keyguard` for the project's own copy (node_modules/.bin
+ * is on no shell's PATH, and a hook found it there or through npx), else `keyguard`.
+ */
+function userCommand(root: string | null): string {
+  const bin = process.argv[1] ?? '';
+  const fromProject = root !== null && relative(root, bin);
+  return fromProject && !isAbsolute(fromProject) && /^node_modules[\\/]/.test(fromProject) ? 'npx keyguard' : 'keyguard';
+}
+
+/** A finding's place in a commit, so a push of two refs sharing commits reports each once. */
+const placeKey = (finding: Finding) => `${finding.fingerprint}\0${finding.commit?.sha ?? ''}\0${finding.line}\0${finding.column}`;
+
+/** The findings of every part, each judged by the allowlists of its own commit (or of the index). */
+async function scanParts(scan: HookScan, detector: Detector, cwd: string, root: string | null): Promise<Finding[]> {
+  const found = new Map<string, Finding>();
+  for (const part of scan.parts) {
+    const filters = await loadFilters({ cwd, root, readRepoFile: new CommittedFiles(cwd, part.policyAt).read });
+    for (const finding of await collectFindings(part.fragments(detector), detector, filters)) found.set(placeKey(finding), finding);
+  }
+  return [...found.values()];
 }
 
 function isHookName(name: string | undefined): name is HookName {
@@ -146,12 +205,14 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
     if (!scan) return 0;
     // Only now: building the detector runs git config and any secrets.providers commands.
     const { detector, remediation } = createDetector();
-    const filters = await loadFilters({ cwd, root: workTreeRoot(cwd) });
-    const findings = await collectFindings(scan.fragments(detector), detector, filters);
+    const root = workTreeRoot(cwd);
+    const findings = await scanParts(scan, detector, cwd, root);
     if (!findings.length) return 0;
+    const command = userCommand(root);
+    const allowHint = (finding: Finding) => `Not a secret? ${command} allow ${finding.fingerprint}`;
     // Hooks talk on stderr: git shows it, and a GUI client shows it in its error dialog.
-    process.stderr.write(textReporter(findings, stats, { mask: true, target: scan.target, remediation, color: wantsColor(undefined, process.stderr) }));
-    process.stderr.write(advice(findings, scan.blocked));
+    process.stderr.write(textReporter(findings, stats, { mask: true, target: scan.target, remediation, color: wantsColor(undefined, process.stderr), allowHint }));
+    process.stderr.write(advice(scan));
     return 1;
   } catch (error) {
     if (!(error instanceof UsageError)) {

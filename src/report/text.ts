@@ -44,6 +44,7 @@ export const textReporter: Reporter = (findings, stats, options) => {
     out.push(`  ${where(finding)}  [${finding.ruleId}]`);
     out.push(`  | ${excerpt(masked.line(finding), finding.column)}`);
     out.push(`  ${options.remediation.get(finding.ruleId) ?? ''}`);
+    if (options.allowHint) out.push(`  ${options.allowHint(finding)}`);
     out.push('');
   }
   for (const note of stats.notes) out.push(`note: ${masked.text(note)}`);

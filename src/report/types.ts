@@ -9,6 +9,8 @@ export interface ReportOptions {
   remediation: ReadonlyMap<string, string>;
   /** true when the text report goes to a terminal, for colour */
   color?: boolean;
+  /** the text report only: a line under each finding, how to allow it (the hooks' `keyguard allow <id>`) */
+  allowHint?: (finding: Finding) => string;
 }
 
 /** Renders findings as one document (text, JSON, SARIF, …); the CLI writes it to stdout or --output. */
