@@ -31,6 +31,12 @@ describe('installing keyguard into a project', () => {
     const blocked = project.tryGit('commit', '-m', 'deploy');
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(/keyguard blocked this commit/);
+    // The project's own copy is on no shell's PATH: the allow line says npx, and works as printed.
+    const [, fingerprint] = blocked.stderr.match(/^ {2}Not a secret\? npx keyguard allow ([0-9a-f]{32})$/m) ?? [];
+    expect(fingerprint, blocked.stderr).toBeDefined();
+    expect(npx(['allow', fingerprint]).status).toBe(0);
+    project.git('add', '.keyguardallow');
+    expect(project.tryGit('commit', '-q', '-m', 'deploy')).toMatchObject({ code: 0 });
     // A global template that runs one project's copy: said plainly, since every new repository depends on it.
     const global = npx(['install', '--global']);
     expect(global.status).toBe(0);

@@ -63,6 +63,15 @@ describe('SARIF against the published 2.1.0 schema', () => {
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'file:///tmp/outside/key.txt' });
   });
 
+  it('validates findings a change allows itself (ci --trust-pr-allows) as accepted suppressions', () => {
+    const [kept, allowed] = detect(`AWS_ACCESS_KEY_ID=${id}\nAWS_ACCESS_KEY_ID=${fakeKeyId('sarif-allowed')} # keyguard:allow\n`, 'deploy.env');
+    const changeAllows = [{ finding: allowed, allow: 'inline allow comment' }];
+    const log = expectValidSarif(sarifReporter([kept], emptyStats(), { mask: true, target: 'pull request', remediation, changeAllows }));
+    expect(log.runs[0].results).toHaveLength(2);
+    expect(log.runs[0].results[0].suppressions).toBeUndefined();
+    expect(log.runs[0].results[1]).toMatchObject({ suppressions: [{ kind: 'inSource', status: 'accepted', justification: expect.stringMatching(/^allowed by this change, for reviewers to check: .*deploy\.env:2.*inline allow comment/) }] });
+  });
+
   it('writes repository-relative URIs with forward slashes', () => {
     expect(artifactLocation('src\\deploy\\aws.ts')).toEqual({ uri: 'src/deploy/aws.ts', uriBaseId: '%SRCROOT%' });
     expect(artifactLocation('./a/b#c.txt').uri).toBe('a/b%23c.txt');

@@ -8,6 +8,7 @@ import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
+import type { ChangeAllow } from '../report/types.js';
 import { rangeFragments, resolveRange } from '../sources/range.js';
 import { emptyStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
@@ -16,6 +17,7 @@ import { type ReportArgs, withReportOptions, writeReport } from './report-option
 interface CiArgs extends ReportArgs {
   base?: string;
   head?: string;
+  trustPrAllows: boolean;
 }
 
 export const ciCommand: CommandModule<object, CiArgs> = {
@@ -25,6 +27,11 @@ export const ciCommand: CommandModule<object, CiArgs> = {
     withReportOptions(yargs as Argv<object>)
       .option('base', { type: 'string', describe: 'compare with REF instead of the range the CI environment names' })
       .option('head', { type: 'string', describe: 'the last commit to scan (default: the CI environment\'s, else HEAD)' })
+      .option('trust-pr-allows', {
+        type: 'boolean',
+        default: false,
+        describe: 'honour the allows the change itself adds (allowlist entries, inline comments), listing each as a notice for reviewers',
+      })
       .example('$0 ci --format sarif --output keyguard.sarif', 'GitHub Actions, for code scanning')
       .example('$0 ci --format junit --output keyguard.xml', 'GitLab CI, for the test report')
       .example('$0 ci --base origin/main', 'anywhere else') as unknown as Argv<CiArgs>,
@@ -72,9 +79,21 @@ async function runCi(args: CiArgs): Promise<number> {
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
-  const findings = await collectFindings(fragments, detector, filters);
+  const found = await collectFindings(fragments, detector, filters);
+  // --trust-pr-allows: what the change's own allows accept passes, in the report for the reviewers to see.
+  const changeAllows: ChangeAllow[] = [];
+  const findings = found.filter((finding) => {
+    const acceptedBy = args.trustPrAllows && headFilters.find((filter) => !filter.keep(finding));
+    if (acceptedBy) changeAllows.push({ finding, allow: acceptedBy.name });
+    return !acceptedBy;
+  });
   const changed = changedPolicyFiles(forkFiles, headFiles);
-  for (const message of gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed })) say(message, args);
-  const placed = atHeadLines(findings, new CommittedFiles(cwd, head).read);
-  return writeReport(placed, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation);
+  const messages = args.trustPrAllows
+    ? changed.map((path): GateMessage => ({ level: 'notice', text: `this change edits ${path}; --trust-pr-allows honours the allows it adds, each listed in the report` }))
+    : gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed });
+  for (const message of messages) say(message, args);
+  const readAtHead = new CommittedFiles(cwd, head).read;
+  const placed = atHeadLines(findings, readAtHead);
+  const allowedAt = atHeadLines(changeAllows.map((allowed) => allowed.finding), readAtHead).map((finding, i) => ({ finding, allow: changeAllows[i].allow }));
+  return writeReport(placed, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation, allowedAt);
 }

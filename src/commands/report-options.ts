@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { runningInCi } from '../ci/env.js';
 import { UsageError, messageOf } from '../errors.js';
 import { reporters } from '../report/index.js';
+import type { ChangeAllow } from '../report/types.js';
 import { summaryLine } from '../report/text.js';
 import { wantsColor } from '../report/color.js';
 import type { Finding, ScanStats } from '../types.js';
@@ -43,10 +44,10 @@ export function withReportOptions<T>(yargs: Argv<T>) {
 }
 
 /** Renders the findings in the chosen format to stdout or --output, and returns the exit code. */
-export function writeReport(findings: Finding[], stats: ScanStats, args: ReportArgs, target: string, remediation: ReadonlyMap<string, string>): number {
+export function writeReport(findings: Finding[], stats: ScanStats, args: ReportArgs, target: string, remediation: ReadonlyMap<string, string>, changeAllows?: readonly ChangeAllow[]): number {
   const reporter = reporters[args.format];
   const color = !args.output && args.format === 'text' && wantsColor(args.color, process.stdout);
-  const document = reporter(findings, stats, { mask: args.mask, target, remediation, color });
+  const document = reporter(findings, stats, { mask: args.mask, target, remediation, color, changeAllows });
   if (args.output) {
     try {
       writeFileSync(args.output, document);

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../types.js';
 import { reportMask, shownSecret } from './mask.js';
 import { summaryLine } from './text.js';
-import type { Reporter } from './types.js';
+import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /** GitHub Actions workflow commands that put an annotation on the run and on the pull request's diff. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -39,7 +39,11 @@ function annotation(finding: Finding, mask: boolean, remediation: string): strin
 
 export const githubReporter: Reporter = (findings, stats, options) => {
   const lines = findings.map((finding) => annotation(finding, options.mask, options.remediation.get(finding.ruleId) ?? ''));
-  const masked = reportMask(findings, options.mask);
+  const masked = reportMask(reportedFindings(findings, options), options.mask);
+  for (const allowed of options.changeAllows ?? []) {
+    const { finding } = allowed;
+    lines.push(workflowCommand('notice', changeAllowNotice(allowed, shownSecret(finding, options.mask)), { file: finding.file, line: finding.line, col: finding.column, title: 'keyguard: allowed by this change' }));
+  }
   for (const note of stats.notes) lines.push(workflowCommand('notice', masked.text(note)));
   lines.push(summaryLine(findings, stats, options.target));
   return `${lines.join('\n')}\n`;

@@ -26,5 +26,8 @@ export function plainFinding(finding: Finding, mask: boolean) {
   };
 }
 
-export const jsonReporter: Reporter = (findings, _stats, options) =>
-  `${JSON.stringify(findings.map((finding) => plainFinding(finding, options.mask)), null, 2)}\n`;
+/** The findings, then (under `ci --trust-pr-allows`) those the change's own allows accept, marked `allowedByChange`. */
+export const jsonReporter: Reporter = (findings, _stats, options) => {
+  const allowed = (options.changeAllows ?? []).map(({ finding, allow }) => ({ ...plainFinding(finding, options.mask), allowedByChange: allow }));
+  return `${JSON.stringify([...findings.map((finding) => plainFinding(finding, options.mask)), ...allowed], null, 2)}\n`;
+};

@@ -1,6 +1,6 @@
 import type { Finding } from '../types.js';
 import { type ReportMask, reportMask, shownSecret } from './mask.js';
-import type { Reporter } from './types.js';
+import { type ChangeAllow, type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /** Text for an XML attribute or element: the five special characters escaped, characters XML 1.0 forbids dropped. */
 export function xmlEscape(text: string): string {
@@ -26,17 +26,29 @@ function testCase(finding: Finding, mask: boolean, masked: ReportMask, remediati
   ].join('\n');
 }
 
+/** A finding the change's own allow accepts: a skipped case, so the report shows it without failing. */
+const skippedCase = (mask: boolean) => (allowed: ChangeAllow) => {
+  const { finding } = allowed;
+  const notice = changeAllowNotice(allowed, shownSecret(finding, mask));
+  return [
+    `    <testcase classname="keyguard.${xmlEscape(finding.ruleId)}" name="${xmlEscape(`${finding.ruleId} ${finding.file}:${finding.line} (allowed by this change)`)}" file="${xmlEscape(finding.file)}" time="0">`,
+    `      <skipped message="${xmlEscape(notice)}"/>`,
+    '    </testcase>',
+  ].join('\n');
+};
+
 /**
  * JUnit XML for GitLab's and Jenkins's test reports: one failing test case per finding, or a single passing one
  * when nothing was found, so the report never shows up empty.
  */
 export const junitReporter: Reporter = (findings, stats, options) => {
-  const masked = reportMask(findings, options.mask);
-  const cases = findings.length
-    ? findings.map((finding) => testCase(finding, options.mask, masked, options.remediation.get(finding.ruleId) ?? ''))
+  const masked = reportMask(reportedFindings(findings, options), options.mask);
+  const allowed = (options.changeAllows ?? []).map(skippedCase(options.mask));
+  const cases = findings.length || allowed.length
+    ? [...findings.map((finding) => testCase(finding, options.mask, masked, options.remediation.get(finding.ruleId) ?? '')), ...allowed]
     : [`    <testcase classname="keyguard" name="${xmlEscape(`no secrets in ${options.target}`)}" time="0"/>`];
   const notes = stats.notes.length ? [`    <system-out>${xmlEscape(masked.text(stats.notes.join('\n')))}</system-out>`] : [];
-  const counts = `tests="${cases.length}" failures="${findings.length}" errors="0" skipped="0"`;
+  const counts = `tests="${cases.length}" failures="${findings.length}" errors="0" skipped="${allowed.length}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="keyguard" ${counts}>`,

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { packageInfo } from '../package-files.js';
 import type { Finding, Severity } from '../types.js';
 import { type ReportMask, reportMask, shownSecret } from './mask.js';
-import type { Reporter } from './types.js';
+import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: `level` decides error/warning/note, and the rule's
@@ -100,10 +100,10 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: Re
 
 export const sarifReporter: Reporter = (findings, stats, options) => {
   const { version, homepage } = packageInfo();
-  const masked = reportMask(findings, options.mask);
+  const masked = reportMask(reportedFindings(findings, options), options.mask);
   const ruleIndex = new Map<string, number>();
   const rules: Array<ReturnType<typeof ruleOf>> = [];
-  for (const finding of findings) {
+  for (const finding of [...findings, ...(options.changeAllows ?? []).map((allowed) => allowed.finding)]) {
     if (ruleIndex.has(finding.ruleId)) continue;
     ruleIndex.set(finding.ruleId, rules.length);
     rules.push(ruleOf(finding, options.remediation.get(finding.ruleId)));
@@ -122,7 +122,14 @@ export const sarifReporter: Reporter = (findings, stats, options) => {
             toolExecutionNotifications: stats.notes.map((note) => ({ level: 'note', message: { text: masked.text(note) } })),
           },
         ],
-        results: findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, masked)),
+        results: [
+          ...findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, masked)),
+          // Suppressed results: code scanning lists them as dismissed, with the reviewers' notice as the reason.
+          ...(options.changeAllows ?? []).map((allowed) => ({
+            ...resultOf(allowed.finding, ruleIndex.get(allowed.finding.ruleId)!, options.mask, masked),
+            suppressions: [{ kind: allowed.allow.startsWith('inline') ? 'inSource' : 'external', status: 'accepted', justification: changeAllowNotice(allowed, shownSecret(allowed.finding, options.mask)) }],
+          })),
+        ],
         properties: { target: options.target, commits: stats.commits, files: stats.files, bytes: stats.bytes, binarySkipped: stats.binarySkipped },
       },
     ],

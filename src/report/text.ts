@@ -1,6 +1,6 @@
 import type { Finding, ScanStats } from '../types.js';
 import { reportMask, shownSecret } from './mask.js';
-import type { Reporter } from './types.js';
+import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 const SHOWN_LINE = 160;
 
@@ -37,7 +37,7 @@ export function summaryLine(findings: readonly Finding[], stats: ScanStats, targ
 
 export const textReporter: Reporter = (findings, stats, options) => {
   const out: string[] = [];
-  const masked = reportMask(findings, options.mask);
+  const masked = reportMask(reportedFindings(findings, options), options.mask);
   for (const finding of findings) {
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? 31 : 33;
     out.push(`${paint(options.color, severity, `${finding.severity.toUpperCase()}`)} ${finding.description} ${paint(options.color, 1, shownSecret(finding, options.mask))}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}`);
@@ -47,6 +47,7 @@ export const textReporter: Reporter = (findings, stats, options) => {
     if (options.allowHint) out.push(`  ${options.allowHint(finding)}`);
     out.push('');
   }
+  for (const allowed of options.changeAllows ?? []) out.push(`notice: ${changeAllowNotice(allowed, shownSecret(allowed.finding, options.mask))}`);
   for (const note of stats.notes) out.push(`note: ${masked.text(note)}`);
   out.push(summaryLine(findings, stats, options.target));
   return `${out.join('\n')}\n`;
