@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../errors.js';
 
 export interface GitStreamOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
-  /** written to git's stdin (e.g. object ids for `cat-file --batch`); else stdin is empty */
-  input?: string;
+  /**
+   * written to git's stdin (e.g. object ids for `cat-file --batch`), whole or as it comes (read only as fast
+   * as git takes it); else stdin is empty
+   */
+  input?: string | AsyncIterable<string>;
 }
 
 /**
@@ -25,7 +30,8 @@ export async function* gitStream(args: string[], options: GitStreamOptions): Asy
   const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   // git exits before reading all its input when it fails: its own message says why, not EPIPE.
   child.stdin.on('error', () => {});
-  child.stdin.end(options.input);
+  if (typeof options.input === 'object') pipeline(Readable.from(options.input), child.stdin).catch(() => {});
+  else child.stdin.end(options.input);
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (data: string) => {

@@ -36,7 +36,7 @@ export interface DiffOptions {
  */
 const ADDED = 13;
 
-const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
+export const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
 const NULL_BLOB = /^0+$/;
 
 /** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */

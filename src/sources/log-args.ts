@@ -1,0 +1,15 @@
+/**
+ * git log arguments: the caller's revisions (and options) first so that ours win, and any `-- paths` last.
+ * `revisions` is what a scan names: ['--all'], ['BASE..HEAD'], ['main', '^v1.0', '--since=…', '--', 'dir'], …
+ */
+export function logArgs(revisions: string[], options: string[]): string[] {
+  const { revs, paths } = splitPaths(revisions);
+  return ['log', ...revs, ...options, ...paths];
+}
+
+/** Revisions and options before a `--`, and the `--` with the paths after it (empty when there is none). */
+export function splitPaths(revisions: string[]): { revs: string[]; paths: string[] } {
+  const separator = revisions.indexOf('--');
+  if (separator === -1) return { revs: revisions, paths: [] };
+  return { revs: revisions.slice(0, separator), paths: revisions.slice(separator) };
+}
