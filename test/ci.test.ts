@@ -235,6 +235,27 @@ describe('keyguard ci reads the policy at the base branch\'s tip, not where the 
     expect(stderr).toMatch(/^keyguard: the target branch refs\/remotes\/origin\/release is not (a commit in this repository|in this clone)/);
   });
 
+  it('reads a --baseline in the repository at the tip too', () => {
+    const baselined = sandbox.repo('dropped-baseline');
+    baselined.commit('base', { 'README.md': 'hello\n' });
+    // The baseline holds the key's fingerprint at the branch point; main deletes it later.
+    baselined.write('vendor/k.env', `AWS_ACCESS_KEY_ID=${key}\n`);
+    expect(baselined.keyguard(['baseline', 'create', '.keyguard-baseline.json']).code).toBe(0);
+    const branchPoint = baselined.commit('baseline', { 'vendor/k.env': '' });
+    baselined.git('checkout', '-q', '-b', 'old-branch');
+    baselined.commit('vendor a config', { 'vendor/k.env': `AWS_ACCESS_KEY_ID=${key}\n` });
+    const run = (base: string) => keyguard(['ci', '--base', base, '--baseline', '.keyguard-baseline.json', '--format', 'json'], { cwd: baselined.dir, env: sandbox.env });
+    expect(run(branchPoint).code).toBe(0);
+    baselined.git('checkout', '-q', 'main');
+    baselined.git('rm', '-q', '.keyguard-baseline.json');
+    baselined.commit('no more baseline');
+    baselined.git('checkout', '-q', 'old-branch');
+    const { code, stdout, stderr } = run('main');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'vendor/k.env' })]);
+    expect(stderr).toMatch(/the baseline .* is gone from the base branch/);
+  });
+
   it('passes the same branch when the base branch still allows it', () => {
     const { code, stderr } = keyguard(['ci', '--base', fork], { cwd: repo.dir, env: sandbox.env });
     expect(stderr).toBe('');

@@ -6,8 +6,12 @@ import { UsageError, messageOf } from '../errors.js';
 /** How long to wait for another install to finish; one takes well under a second. */
 const WAIT_MS = 30_000;
 const POLL_MS = 25;
-/** A lock this old is stale whoever holds it: its holder died on another host or in another pid namespace. */
-const STALE_MS = 60_000;
+/**
+ * A lock this old is stale whoever holds it: its holder died on another host or in another pid namespace, or
+ * its pid now names another process. Shorter than WAIT_MS, so a waiting install gets there; were a live holder
+ * that slow, its moves still never overwrite a hook (see changes.ts).
+ */
+const STALE_MS = 20_000;
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
