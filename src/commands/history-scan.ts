@@ -5,7 +5,9 @@ import { isShallow, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
-import { emptyStats, type Fragment, type ScanStats } from '../types.js';
+import { emptyStats, type Finding, type Fragment, type ScanStats } from '../types.js';
+import type { Filter } from '../filters/types.js';
+import type { RuleSet } from '../types.js';
 import { createDetector } from '../rules/detector.js';
 import { withCommas } from '../report/text.js';
 import { type ReportArgs, writeReport } from './report-options.js';
@@ -17,6 +19,8 @@ export interface HistoryScan {
   /** git rev-list arguments naming the commits, for the progress total (null: no total) */
   countArgs: string[];
   fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
+  /** takes the place of `fragments` and HistoryDedupe: scan-history --incremental (incremental/scan.ts) */
+  collect?: (context: { stats: ScanStats; detector: Detector; ruleSet: RuleSet; filters: Promise<readonly Filter[]> }) => Promise<Finding[]>;
 }
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
@@ -60,21 +64,25 @@ async function commitCount(cwd: string, args: string[]): Promise<number | null> 
  */
 export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promise<number> {
   const { cwd } = scan;
-  const { detector, remediation } = createDetector();
+  const { detector, ruleSet, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
   // The total is for the progress line only: off a terminal, the scan does not wait for a rev-list.
   const stop = showProgress(stats, process.stderr.isTTY ? await commitCount(cwd, scan.countArgs) : null);
   // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
   // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits).
-  const filters = Promise.resolve().then(async () => [...(await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline })), dedupe]);
+  const filters = Promise.resolve().then(() => loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline }));
   let findings;
   try {
-    findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters);
+    if (scan.collect) {
+      findings = await scan.collect({ stats, detector, ruleSet, filters });
+    } else {
+      findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters.then((loaded) => [...loaded, dedupe]));
+      dedupe.finish();
+    }
   } finally {
     stop();
   }
-  dedupe.finish();
   await repositoryNotes(cwd, stats, isShallow(cwd));
   return writeReport(findings, stats, args, scan.target, remediation);
 }

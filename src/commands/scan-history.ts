@@ -8,6 +8,8 @@ import { type ReportArgs, withReportOptions } from './report-options.js';
 interface ScanHistoryArgs extends ReportArgs {
   branch?: string;
   sinceCommit?: string;
+  incremental: boolean;
+  state?: string;
   _: Array<string | number>;
 }
 
@@ -18,8 +20,11 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
     withReportOptions(yargs as Argv<object>)
       .option('branch', { type: 'string', describe: 'scan the commits of REF only, instead of all refs' })
       .option('since-commit', { type: 'string', describe: 'scan only the commits made after REV (not reachable from it)' })
+      .option('incremental', { type: 'boolean', default: false, describe: 'read only the commits the last --incremental run did not, and report the whole history' })
+      .option('state', { type: 'string', describe: 'with --incremental: keep its state in FILE (e.g. a CI cache), not in the git directory' })
       .example('$0 scan-history', 'all refs')
       .example('$0 scan-history --branch main --since-commit v1.0', 'main since v1.0')
+      .example('$0 scan-history --incremental', 'all refs, reading only what the last such run did not')
       .example('$0 scan-history -- --author=alice', 'anything after -- goes to git log') as unknown as Argv<ScanHistoryArgs>,
   handler: async (args) => {
     const cwd = process.cwd();
@@ -31,6 +36,8 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
     }
     const passThrough = args._.slice(1).map(String);
     const revisions = [args.branch ?? '--all', ...(args.sinceCommit ? [`^${args.sinceCommit}`] : []), ...passThrough];
+    if (args.state !== undefined && !args.incremental) throw new UsageError('--state FILE goes with --incremental');
+    if (args.incremental && passThrough.length) throw new UsageError(`--incremental takes no git log arguments (got ${passThrough.join(' ')})`);
     const target = args.branch ? `history of ${args.branch}` : 'history of all refs';
     process.exitCode = await runHistoryScan(
       {
@@ -38,6 +45,9 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
         target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
         countArgs: revisions,
         fragments: ({ stats, contextLines, observer, detector }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector }),
+        collect: args.incremental
+          ? async (context) => (await import('../incremental/scan.js')).incrementalFindings({ cwd, revisions, statePath: args.state, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) })
+          : undefined,
       },
       args,
     );

@@ -2,6 +2,10 @@ import type { Filter } from '../filters/types.js';
 import type { CommitInfo, Finding } from '../types.js';
 import type { DiffObserver } from './diff.js';
 
+/** What a deleted line must hold to remove a finding's secret: the secret, or the encoded token a decoded secret hid in. */
+export const needleOf = (finding: Finding): string =>
+  finding.decoded ? finding.lineText.slice(finding.column - 1, finding.endColumn - 1) || finding.secret : finding.secret;
+
 /** One secret at one place (rule, file, secret: the fingerprint) and the stretches of history it lived in. */
 interface Place {
   finding: Finding;
@@ -60,8 +64,7 @@ export class HistoryDedupe implements Filter, DiffObserver {
       return true;
     }
     if (!place) {
-      const needle = finding.decoded ? finding.lineText.slice(finding.column - 1, finding.endColumn - 1) || finding.secret : finding.secret;
-      const created: Place = { finding, needle, counted: 0, openedAt: null };
+      const created: Place = { finding, needle: needleOf(finding), counted: 0, openedAt: null };
       this.places.set(key, created);
       this.open(created);
       return true;

@@ -1,0 +1,139 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeKeyId, fakeSecret } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const sandbox = new Sandbox();
+afterAll(() => sandbox.cleanup());
+
+let repos = 0;
+const newRepo = () => sandbox.repo(`incremental-${++repos}`);
+const pair = (seed: string) => `aws_access_key_id = ${fakeKeyId(seed)}\naws_secret_access_key = ${fakeSecret(seed)}\n`;
+const keyLine = (seed: string) => `aws_access_key_id = ${fakeKeyId(seed)}\n`;
+const statePath = (repo: Repo) => repo.git('rev-parse', '--absolute-git-dir').trim() + '/keyguard/history-state.json';
+
+/** An incremental run and a full one agree finding for finding; returns the incremental run. */
+function expectSameAsFull(repo: Repo, extra: string[] = [], state: string[] = []) {
+  const incremental = repo.keyguardJson(['scan-history', '--incremental', ...state, ...extra]);
+  const full = repo.keyguardJson(['scan-history', ...extra]);
+  expect(incremental.findings).toEqual(full.findings);
+  expect(incremental.code).toBe(full.code);
+  return incremental;
+}
+
+/** What the last incremental run says it read, from the text report's note. */
+const readNote = (repo: Repo, extra: string[] = []) => /incremental: (\d+) new commits? scanned, (\d+) re-read/.exec(repo.keyguard(['scan-history', '--incremental', ...extra]).stdout)?.slice(1).map(Number);
+
+describe('scan-history --incremental', () => {
+  it('keeps its state in the git directory, holding no secret, and reads nothing again when nothing is new', () => {
+    const repo = newRepo();
+    repo.commit('readme', { 'README.md': 'docs\n' });
+    const added = repo.commit('add keys', { 'conf.ini': pair('first') });
+    repo.commit('other', { 'x.txt': 'x\n' });
+    const first = expectSameAsFull(repo);
+    expect(first.findings).toMatchObject([{ commit: added, commits: 2 }, { commit: added, commits: 2 }]);
+    expect(first.stderr).toBe('');
+    const state = readFileSync(statePath(repo), 'utf8');
+    expect(statSync(statePath(repo)).mode & 0o777).toBe(0o600);
+    for (const secret of [fakeKeyId('first'), fakeSecret('first'), fakeSecret('first').slice(0, 12)]) expect(state).not.toContain(secret);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    // The commit that held the keys is read again (the state keeps no finding); nothing else is.
+    expect(readNote(repo)).toEqual([0, 1]);
+    expect(expectSameAsFull(repo).findings).toEqual(first.findings);
+  });
+
+  it('reports old and new findings after new commits on several branches, with full-scan counts', () => {
+    const repo = newRepo();
+    const base = repo.commit('base', { 'a.ini': keyLine('old'), 'b.txt': 'b\n' });
+    repo.git('branch', 'feature');
+    repo.commit('main work', { 'c.txt': 'c\n' });
+    expectSameAsFull(repo);
+
+    repo.commit('main: new key', { 'main.ini': keyLine('main-new') });
+    repo.git('checkout', '-q', 'feature');
+    repo.commit('feature: delete the old key', { 'a.ini': 'nothing\n' });
+    repo.commit('feature: new key', { 'f.ini': pair('feature') });
+    repo.git('checkout', '-q', '-b', 'other', base);
+    repo.commit('other: key in a message', { 'o.txt': 'o\n' });
+    repo.git('commit', '-q', '--allow-empty', '-m', `rotate ${fakeKeyId('message')}`);
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-edit', 'feature');
+    const { findings } = expectSameAsFull(repo);
+    expect(findings.map((f) => f.file).sort()).toEqual(['(commit message)', 'a.ini', 'f.ini', 'f.ini', 'main.ini']);
+    // base (which held the old key) and the feature commit that deleted it are re-read; 6 commits are new
+    expect(readNote(repo)).toEqual([0, 5]);
+    repo.commit('after the merge', { 'd.txt': 'd\n' });
+    expect(readNote(repo)).toEqual([1, 5]);
+    expectSameAsFull(repo);
+  });
+
+  it('forgets the commits a force-push removed, and reads the ones that replaced them', () => {
+    const repo = newRepo();
+    repo.commit('base', { 'README.md': 'docs\n' });
+    const gone = repo.commit('leak', { 'leak.ini': keyLine('gone') });
+    expect(expectSameAsFull(repo).findings).toMatchObject([{ commit: gone }]);
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    const replaced = repo.commit('rewritten', { 'new.ini': keyLine('replacement') });
+    expect(expectSameAsFull(repo).findings).toMatchObject([{ commit: replaced, file: 'new.ini' }]);
+    // Once git has dropped the old commits too, their ids in the state name nothing.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.git('reflog', 'expire', '--expire=now', '--all');
+    repo.git('gc', '-q', '--prune=now');
+    repo.commit('rewritten again', { 'clean.txt': 'clean\n' });
+    const { findings, stderr } = expectSameAsFull(repo);
+    expect(findings).toEqual([]);
+    expect(stderr).toBe('');
+  });
+
+  it('applies a changed allowlist or baseline to the stored history at once', () => {
+    const repo = newRepo();
+    repo.commit('keys', { 'conf.ini': pair('allow'), 'other.ini': keyLine('kept') });
+    expect(expectSameAsFull(repo).findings).toHaveLength(3);
+    repo.write('.keyguardallow', `regex ^${fakeSecret('allow').slice(0, 8).replace(/[+/]/g, '.')} # a regex needs the secret in clear\npath other.ini\n`);
+    expect(expectSameAsFull(repo).findings.map((f) => f.ruleId)).toEqual(['aws-access-key-id']);
+    repo.write('.keyguardallow', '');
+    repo.keyguard(['baseline', 'create']);
+    expect(expectSameAsFull(repo, ['--baseline', '.keyguard-baseline.json']).findings).toEqual([]);
+    expect(readNote(repo)).toEqual([0, 1]);
+  });
+
+  it('warns in one line and scans everything when the state is corrupt or foreign, and keeps it where --state says', () => {
+    const repo = newRepo();
+    repo.commit('keys', { 'conf.ini': keyLine('corrupt') });
+    expectSameAsFull(repo);
+    writeFileSync(statePath(repo), '{"format": "keyguard-history-state/1", "tips": [');
+    const corrupt = expectSameAsFull(repo);
+    expect(corrupt.stderr).toMatch(/^keyguard: warning: .*history-state\.json: not a keyguard history state \(corrupt, or another tool's file\); scanning the whole history\n$/);
+    expect(expectSameAsFull(repo).stderr).toBe(''); // and the next run has a good state again
+
+    writeFileSync(statePath(repo), JSON.stringify({ format: 'something-else', findings: [] }));
+    expect(expectSameAsFull(repo).stderr).toMatch(/not a keyguard history state/);
+
+    const elsewhere = newRepo();
+    elsewhere.commit('unrelated', { 'u.txt': 'u\n' });
+    const cache = sandbox.path('ci-cache', 'state.json');
+    expect(elsewhere.keyguardJson(['scan-history', '--incremental', '--state', cache]).stderr).toBe('');
+    expect(statSync(cache).mode & 0o777).toBe(0o600);
+    const foreign = expectSameAsFull(repo, [], ['--state', cache]);
+    expect(foreign.stderr).toMatch(/^keyguard: warning: .*state\.json: none of its commits is in this history \(another repository's state\?\); scanning the whole history\n$/);
+  });
+
+  it('scans everything again when the revisions or rules change, saying why', () => {
+    const repo = newRepo();
+    repo.commit('keys', { 'conf.ini': keyLine('rules') });
+    expectSameAsFull(repo);
+    const branch = repo.keyguardJson(['scan-history', '--incremental', '--branch', 'main']);
+    expect(branch.stderr).toMatch(/^keyguard: note: .* was made by another keyguard version, rule set or choice of revisions; scanning the whole history\n$/);
+    expect(branch.findings).toHaveLength(1);
+    repo.git('config', 'secrets.patterns', 'conf-[0-9]+-secret');
+    repo.commit('custom', { 'x.txt': 'conf-12345-secret\n' });
+    expect(expectSameAsFull(repo, ['--branch', 'main']).stderr).toMatch(/another keyguard version, rule set/);
+  });
+
+  it('refuses git log arguments and --state without --incremental', () => {
+    const repo = newRepo();
+    repo.commit('x', { 'x.txt': 'x\n' });
+    expect(repo.keyguard(['scan-history', '--incremental', '--', '--author=alice'])).toMatchObject({ code: 2, stderr: 'keyguard: --incremental takes no git log arguments (got --author=alice)\n' });
+    expect(repo.keyguard(['scan-history', '--state', 'x.json'])).toMatchObject({ code: 2, stderr: 'keyguard: --state FILE goes with --incremental\n' });
+  });
+});
