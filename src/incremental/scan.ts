@@ -5,11 +5,11 @@ import type { Filter } from '../filters/types.js';
 import { gitStream, records } from '../git/stream.js';
 import { packageInfo } from '../package-files.js';
 import { collectFindings } from '../pipeline.js';
-import type { RuleSet } from '../types.js';
+import { withCommas } from '../report/text.js';
 import { historyFragments } from '../sources/history.js';
-import type { Finding, ScanStats } from '../types.js';
+import type { Finding, RuleSet, ScanStats } from '../types.js';
 import { HistoryRecorder } from './recorder.js';
-import { defaultStatePath, type HistoryState, readState, stateKey, writeState } from './state.js';
+import { defaultStatePath, type HistoryState, readState, stateKey, walkKey, writeState } from './state.js';
 
 export interface IncrementalOptions {
   cwd: string;
@@ -26,11 +26,18 @@ export interface IncrementalOptions {
   warn: (line: string) => void;
 }
 
-/** Above this many commits to read by id, one walk of the history costs less than naming them all to git. */
+/** Above this many commits to read, naming them all to git would make too long a command line: one walk reads them. */
 const MAX_LISTED = 20_000;
 
-/** The history as a full scan reads it (oldest first, topological), its heads and its roots. */
-async function historyGraph(cwd: string, revisions: string[]): Promise<{ order: string[]; heads: string[]; roots: string[] }> {
+/** The history as a full scan reads it: its commits oldest first (topological), its heads and its roots. */
+interface HistoryGraph {
+  /** a commit id, or '' for a commit known by its place only (when the walk is the stored one) */
+  order: string[];
+  heads: string[];
+  roots: string[];
+}
+
+async function historyGraph(cwd: string, revisions: string[]): Promise<HistoryGraph> {
   const order: string[] = [];
   const parents = new Set<string>();
   const roots: string[] = [];
@@ -43,66 +50,87 @@ async function historyGraph(cwd: string, revisions: string[]): Promise<{ order: 
   return { order, heads: order.filter((sha) => !parents.has(sha)), roots };
 }
 
+/** The stored history, when git's walk starts where it did: the commits that held something at their places. */
+function storedGraph(state: HistoryState): HistoryGraph {
+  const order = new Array<string>(state.length).fill('');
+  state.commits.forEach((sha, i) => (order[state.positions[i]] = sha));
+  return { order, heads: state.tips, roots: state.roots };
+}
+
 async function revList(cwd: string, args: string[]): Promise<string[]> {
   const shas: string[] = [];
   for await (const sha of records(gitStream(['rev-list', ...args], { cwd }), 10)) shas.push(sha);
   return shas;
 }
 
+/** What one run reads: the revisions of its one git log stream (null: nothing), and what to tell the user. */
+interface Plan {
+  revisions: string[] | null;
+  note?: string;
+}
+
 /**
- * The revisions of the one git log stream this run reads: the whole history without a usable state, else the
- * new commits and the old ones that held something (re-read for their findings, which the state does not
- * keep), named in the order a full scan reads them; null when there is nothing to read.
+ * The whole history without a usable state; else the new commits and the old ones that held something
+ * (re-read for their findings, which the state does not keep), named in the order a full scan reads them.
  */
-async function streamRevisions(options: IncrementalOptions, state: HistoryState | null, order: readonly string[]): Promise<string[] | null> {
-  const { cwd, revisions, stats } = options;
-  if (state === null) return revisions;
-  const fresh = new Set(await revList(cwd, ['--ignore-missing', ...revisions, ...state.tips.map((tip) => `^${tip}`)]));
+async function plan(options: IncrementalOptions, state: HistoryState | null, graph: HistoryGraph, unchanged: boolean): Promise<Plan> {
+  const { cwd, revisions } = options;
+  if (state === null) return { revisions };
+  const fresh = new Set(unchanged ? [] : await revList(cwd, ['--ignore-missing', ...revisions, ...state.tips.map((tip) => `^${tip}`)]));
   const stored = new Set(state.commits);
-  const listed = order.filter((sha) => fresh.has(sha) || stored.has(sha));
-  const reread = listed.length - fresh.size;
-  stats.notes.push(`incremental: ${fresh.size} new commit${fresh.size === 1 ? '' : 's'} scanned, ${reread} re-read for what they held`);
-  if (listed.length === 0) return null;
-  if (listed.length > MAX_LISTED || listed.length > order.length / 2) return revisions;
+  const listed = graph.order.filter((sha) => fresh.has(sha) || stored.has(sha));
+  if (listed.length > MAX_LISTED) return { revisions, note: `incremental: over ${withCommas(MAX_LISTED)} commits new or holding something; scanned the whole history` };
+  const note = `incremental: ${fresh.size} new commit${fresh.size === 1 ? '' : 's'} scanned, ${listed.length - fresh.size} re-read for what they held`;
   // --no-walk=unsorted keeps the order given, and historyFragments reads it --reverse: newest first here.
-  return ['--no-walk=unsorted', ...listed.reverse()];
+  return { revisions: listed.length ? ['--no-walk=unsorted', ...listed.reverse()] : null, note };
 }
 
 /** The stored state if it was made for this key and this repository, else null (and the reason said). */
-function usableState(options: IncrementalOptions, path: string, key: string, order: readonly string[]): HistoryState | null {
+function usableState(options: IncrementalOptions, path: string, key: string): HistoryState | null {
   const state = readState(path, (line) => options.warn(`warning: ${line}`));
-  if (state === null) return null;
-  if (state.key !== key) {
+  if (state !== null && state.key !== key) {
     options.warn(`note: ${path} was made by another keyguard version, rule set or choice of revisions; scanning the whole history`);
-    return null;
-  }
-  const present = new Set(order);
-  if (order.length && state.roots.length && ![...state.roots, ...state.tips].some((sha) => present.has(sha))) {
-    options.warn(`warning: ${path}: none of its commits is in this history (another repository's state?); scanning the whole history`);
     return null;
   }
   return state;
 }
 
+/** Whether the history shares a root or a tip with the state's; else warns that the state is another's. */
+function sameRepository(options: IncrementalOptions, path: string, state: HistoryState, graph: HistoryGraph): boolean {
+  const present = new Set(graph.order);
+  if (!graph.order.length || !state.roots.length || [...state.roots, ...state.tips].some((sha) => present.has(sha))) return true;
+  options.warn(`warning: ${path}: none of its commits is in this history (another repository's state?); scanning the whole history`);
+  return false;
+}
+
 /**
  * The findings a full scan of `revisions` reports (same commits, same `commits` counts, same order), reading
  * only the commits the state does not cover and those that held something; then saves the new state. A state
- * that cannot be used means a full scan and a one-line warning, never an error.
+ * that cannot be used means a full scan and a one-line warning, never an error. When git's walk starts from
+ * the same commits as last time, the history is the same and git is asked for nothing but those commits.
  */
 export async function incrementalFindings(options: IncrementalOptions): Promise<Finding[]> {
   const { cwd, detector, stats } = options;
   const path = options.statePath === undefined ? defaultStatePath(cwd) : resolve(cwd, options.statePath);
   const key = stateKey(packageInfo().version, options.ruleSet, options.revisions);
-  const { order, heads, roots } = await historyGraph(cwd, options.revisions);
-  const revisions = await streamRevisions(options, usableState(options, path, key, order), order);
+  const walk = walkKey(cwd, options.revisions);
+  let state = usableState(options, path, key);
+  const unchanged = state !== null && walk !== null && state.walk === walk;
+  const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions);
+  if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
+  const { revisions, note } = await plan(options, state, graph, unchanged);
+  if (note) stats.notes.push(note);
   const recorder = new HistoryRecorder();
   if (revisions !== null) {
     const fragments = historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', observer: recorder, detector });
     await collectFindings(recorder.watch(fragments), detector, options.filters.then(() => [recorder]));
   }
-  const findings = recorder.replay(order, await options.filters);
+  const findings = recorder.replay(graph.order, await options.filters);
+  const place = new Map(graph.order.map((sha, i) => [sha, i]));
+  // A commit outside the order came from refs moved while git walked: the next run sees it as new.
+  const commits = recorder.commits().filter((sha) => place.has(sha));
   try {
-    writeState(path, { key, tips: heads, roots, commits: recorder.commits() });
+    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!) });
   } catch (error) {
     options.warn(`warning: ${path}: cannot save the history state (${(error as Error).message}); the next run scans the whole history`);
   }

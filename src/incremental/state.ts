@@ -15,12 +15,21 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 export interface HistoryState {
   /** what the stored commits were scanned with (stateKey): another key means a full scan */
   key: string;
+  /**
+   * what git's walk started from (walkKey): when it is unchanged, so is the history, and `length` and
+   * `positions` stand for the walk itself
+   */
+  walk: string | null;
+  /** the number of commits scanned */
+  length: number;
   /** the heads of the history scanned: every commit they reach was scanned */
   tips: string[];
   /** its root commits: how a state from another repository is told from one whose tips were rewritten */
   roots: string[];
   /** the scanned commits that held a finding, or deleted a line holding one (see recorder.ts) */
   commits: string[];
+  /** each of `commits`' place in the order a full scan reads the history, oldest first from 0 */
+  positions: number[];
 }
 
 /** Where the state lives unless --state says: inside the repository's git directory, never its work tree. */
@@ -40,6 +49,16 @@ export function stateKey(version: string, ruleSet: RuleSet, revisions: readonly 
   return createHash('sha256').update(JSON.stringify({ version, rules: ruleSet, revisions }, plain)).digest('hex');
 }
 
+/**
+ * What git's walk of `revisions` starts from, in order (HEAD and the refs for --all), as a digest; null in a
+ * shallow clone (deepening it changes the history, not the refs) or when git cannot tell.
+ */
+export function walkKey(cwd: string, revisions: readonly string[]): string | null {
+  const starts = gitOutput(['rev-parse', '--is-shallow-repository', 'HEAD', ...revisions], cwd);
+  if (starts === null || !starts.startsWith('false\n')) return null;
+  return createHash('sha256').update(starts).digest('hex');
+}
+
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));
 
 /**
@@ -54,17 +73,30 @@ export function readState(path: string, warn: (message: string) => void): Histor
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`${path}: cannot read the history state (${messageOf(error)}); scanning the whole history`);
     return null;
   }
-  let doc: { format?: unknown; key?: unknown; tips?: unknown; roots?: unknown; commits?: unknown } | null;
+  let doc: Partial<Record<keyof HistoryState | 'format', unknown>> | null;
   try {
     doc = JSON.parse(text);
   } catch {
     doc = null;
   }
-  if (doc?.format !== FORMAT || typeof doc.key !== 'string' || !isShaList(doc.tips) || !isShaList(doc.roots) || !isShaList(doc.commits)) {
+  const { format, key, walk, length, tips, roots, commits, positions } = doc ?? {};
+  const isIndex = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) < (length as number);
+  if (
+    format !== FORMAT ||
+    typeof key !== 'string' ||
+    (walk !== null && typeof walk !== 'string') ||
+    !Number.isInteger(length) ||
+    !isShaList(tips) ||
+    !isShaList(roots) ||
+    !isShaList(commits) ||
+    !Array.isArray(positions) ||
+    positions.length !== commits.length ||
+    !positions.every(isIndex)
+  ) {
     warn(`${path}: not a keyguard history state (corrupt, or another tool's file); scanning the whole history`);
     return null;
   }
-  return { key: doc.key, tips: doc.tips, roots: doc.roots, commits: doc.commits };
+  return { key, walk, length: length as number, tips, roots, commits, positions };
 }
 
 /** Writes the state whole or not at all (a temporary file renamed over it), readable by its owner only. */
