@@ -24,7 +24,7 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
       .option('state', { type: 'string', describe: 'with --incremental: keep its state in FILE (e.g. a CI cache), not in the git directory' })
       .example('$0 scan-history', 'all refs')
       .example('$0 scan-history --branch main --since-commit v1.0', 'main since v1.0')
-      .example('$0 scan-history --incremental', 'all refs, reading only what the last such run did not')
+      .example('$0 scan-history --incremental', 'all refs; later runs read only new commits')
       .example('$0 scan-history -- --author=alice', 'anything after -- goes to git log') as unknown as Argv<ScanHistoryArgs>,
   handler: async (args) => {
     const cwd = process.cwd();
