@@ -1,9 +1,10 @@
 // Credentials as real repositories hold them: a name on one line and its value on the next, every STS token
 // shape, account IDs in every configuration language, AWS's other bearer credentials, and placeholders that
 // keep a real prefix.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_SECRET, fakeAppSyncKey, fakeKeyId, fakeLegacySessionToken, fakeMwsToken, fakeSecret, fakeSessionToken, fakeSmtpPassword } from './helpers/keys.js';
 import { detect, ruleHits } from './helpers/detect.js';
+import { Sandbox } from './helpers/repo.js';
 
 const id = fakeKeyId('shapes');
 const secret = fakeSecret('shapes');
@@ -146,5 +147,36 @@ describe('hand-made values behind a real prefix', () => {
 
   it('still reports generated values with the same prefixes', () => {
     expect(ruleHits(`value: ${fakeKeyId('prefix', 'ASIA')} ${fakeKeyId('prefix', 'AROA')}`)).toEqual(['aws-access-key-id@1', 'aws-iam-unique-id@1']);
+  });
+});
+
+describe('through git', () => {
+  const sandbox = new Sandbox();
+  afterAll(() => sandbox.cleanup());
+  const coreSite = `<configuration>\n  <property>\n    <name>fs.s3a.secret.key</name>\n    <value>${secret}</value>\n  </property>\n</configuration>\n`;
+  const appSync = fakeAppSyncKey('git');
+
+  it('the pre-commit hook blocks a value named on the line above, and a new credential kind', () => {
+    const repo = sandbox.repo('hook');
+    expect(repo.keyguard(['install']).code).toBe(0);
+    repo.write('conf/core-site.xml', coreSite).write('src/client.js', `export const apiKey = '${appSync}';\n`);
+    repo.git('add', '-A');
+    const blocked = repo.tryGit('commit', '-q', '-m', 'add config');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('conf/core-site.xml:4');
+    expect(blocked.stderr).toContain('src/client.js:1');
+  });
+
+  it('scan-history reports them at the commit that added them', () => {
+    const repo = sandbox.repo('history');
+    repo.commit('readme', { 'README.md': 'docs\n' });
+    const added = repo.commit('add config', { 'conf/core-site.xml': coreSite, 'src/client.js': `export const apiKey = '${appSync}';\n` });
+    repo.commit('remove config', { 'conf/core-site.xml': '<configuration/>\n', 'src/client.js': 'export const apiKey = process.env.API_KEY;\n' });
+    const { code, findings } = repo.keyguardJson(['scan-history']);
+    expect(code).toBe(1);
+    expect(findings.map((f) => `${f.file}:${f.line}:${f.ruleId}@${f.commit}`).sort()).toEqual([
+      `conf/core-site.xml:4:aws-secret-access-key@${added}`,
+      `src/client.js:1:aws-appsync-api-key@${added}`,
+    ]);
   });
 });
