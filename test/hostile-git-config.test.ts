@@ -107,6 +107,8 @@ describe('scans read git as it is stored, whatever the configuration says', () =
     repo.write('staged.env', `${key('staged')}\n`).git('add', 'staged.env');
     const staged = run(['scan', '--staged']);
     expect(staged.findings).toHaveLength(1);
+    const index = run(['scan', '--staged', '--index'], {}, `${repo.dir}/sub`);
+    expect(index.findings.map((f) => f.file)).toContain('staged.env');
 
     hostile();
     try {
@@ -117,6 +119,7 @@ describe('scans read git as it is stored, whatever the configuration says', () =
         [['scan-range', `${root}..HEAD`], range, repo.dir],
         [['scan-history'], fromSub, `${repo.dir}/sub`],
         [['scan', '--staged'], staged, repo.dir],
+        [['scan', '--staged', '--index'], index, `${repo.dir}/sub`],
       ] as const) {
         const result = run([...args], env, cwd);
         expect({ args, stderr: result.stderr, code: result.code }).toEqual({ args, stderr: '', code: 1 });

@@ -1,6 +1,9 @@
 // The options and format of the git commands whose output the diff parser (diff.ts) reads.
 import { storedObjectsEnv } from '../git/stream.js';
 
+/** Which files a diff lists, and in what order, whatever diff.relative and diff.orderFile say: all, git's own. */
+export const DIFF_SCOPE_ARGS = ['--no-relative', '-O/dev/null'];
+
 /**
  * Options that make `git diff` and `git log -p` print the one shape the diff parser reads, whatever the user's
  * configuration says: no context lines (git does less work, and only added lines matter) and no context
@@ -19,7 +22,6 @@ export const DIFF_ARGS = [
   '--no-color',
   '--no-ext-diff',
   '--no-textconv',
-  '--no-relative',
   '--src-prefix=a/',
   '--dst-prefix=b/',
   '--full-index',
@@ -27,7 +29,7 @@ export const DIFF_ARGS = [
   '-M',
   '--diff-algorithm=myers',
   '--indent-heuristic',
-  '-O/dev/null',
+  ...DIFF_SCOPE_ARGS,
 ];
 
 /**

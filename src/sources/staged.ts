@@ -5,7 +5,7 @@ import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments, blobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
-import { DIFF_ARGS, diffEnv } from './diff-options.js';
+import { DIFF_ARGS, DIFF_SCOPE_ARGS, diffEnv } from './diff-options.js';
 
 export interface StagedOptions {
   cwd: string;
@@ -28,7 +28,7 @@ async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
   const targets: BlobTarget[] = [];
   // --raw -z: ":old new oldblob newblob status" NUL path NUL, one record at a time
   let header: string | null = null;
-  for await (const record of records(gitStream([...CACHED, '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-filter=AMT'], { cwd, env: diffEnv() }))) {
+  for await (const record of records(gitStream([...CACHED, ...DIFF_SCOPE_ARGS, '--raw', '-z', '--no-renames', '--no-abbrev', '--diff-filter=AMT'], { cwd, env: diffEnv() }))) {
     if (header === null) {
       header = record;
       continue;
