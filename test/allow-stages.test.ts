@@ -129,6 +129,16 @@ describe('where the hooks read the allowlist', () => {
     expect(repo.tryGit('push', '-q', 'origin', 'topic')).toMatchObject({ code: 0 });
   });
 
+  it('scan --staged judges by the allowlist in the index, as the pre-commit hook does', () => {
+    const repo = guardedClone();
+    repo.write('app.env', `AWS_ACCESS_KEY_ID=${fakeKeyId('staged-scan')}\n`).git('add', 'app.env');
+    const [finding] = repo.keyguardJson(['scan', '--staged']).findings;
+    repo.keyguard(['allow', String(finding.fingerprint)]);
+    expect(repo.keyguardJson(['scan', '--staged']).code).toBe(1);
+    repo.git('add', '.keyguardallow');
+    expect(repo.keyguardJson(['scan', '--staged'])).toMatchObject({ code: 0, findings: [] });
+  });
+
   it('an inline allow passes the hooks and scans, and the CI gate only with --trust-pr-allows', () => {
     const repo = guardedClone();
     repo.git('checkout', '-q', '-b', 'topic');

@@ -28,3 +28,9 @@ export class CommittedFiles {
     }
   };
 }
+
+/**
+ * Files as the index holds them (`git cat-file blob :path`, GIT_INDEX_FILE honoured, so `git commit -a` and
+ * `git commit <paths>` too): what the commit being made will hold. The commit hooks read allowlists so.
+ */
+export const stagedFiles = (cwd: string) => new CommittedFiles(cwd, '');

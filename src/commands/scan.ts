@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
+import { stagedFiles } from '../ci/repo-files.js';
 import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
@@ -65,7 +66,8 @@ async function runScan(args: ScanArgs): Promise<number> {
     // lint-staged passes every staged file: a summary naming 61 of them would be one unreadable line.
     target = args.paths.length > 3 ? `${args.paths.length} paths` : args.paths.length ? args.paths.join(', ') : (root ?? cwd);
   }
-  const filters = await loadFilters({ cwd, root, baseline: args.baseline });
+  // --staged judges what the commit will hold, as the pre-commit hook does: the allowlists in the index.
+  const filters = await loadFilters({ cwd, root, baseline: args.baseline, ...(staged && root ? { readRepoFile: stagedFiles(cwd).read } : {}) });
   const findings = await collectFindings(fragments, detector, filters);
   return writeReport(findings, stats, args, target, remediation);
 }

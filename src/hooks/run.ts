@@ -2,7 +2,7 @@
 // the CLI's yargs or simple-git, so a commit costs little more than Node's start; sources load per hook.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { CommittedFiles } from '../ci/repo-files.js';
+import { CommittedFiles, stagedFiles } from '../ci/repo-files.js';
 import { createDetector } from '../rules/detector.js';
 import type { Detector } from '../detect/engine.js';
 import { UsageError, usageErrorText } from '../errors.js';
@@ -17,12 +17,12 @@ import { type Finding, type Fragment, type ScanStats, emptyStats } from '../type
 import { gitOutput } from '../git/repo.js';
 import { HOOK_NAMES, type HookName } from './scripts.js';
 
-/** Text to scan, and the commit (or the index, '') whose allowlists judge it. */
+/** Text to scan, and the commit (or the index) whose allowlists judge it. */
 interface ScanPart {
   /** the text to scan, read with the detector's rules (made only once there is something to scan) */
   fragments: (detector: Detector) => AsyncIterable<Fragment>;
   /**
-   * Where .keyguardallow and .gitallowed are read: the index ('') for a commit about to be made, a pushed tip
+   * Where .keyguardallow and .gitallowed are read: the index (INDEX) for a commit about to be made, a pushed tip
    * for a push. Never the work tree: an allow that is not in the commit would pass here and fail at push
    * and in CI, where only committed files count.
    */
@@ -46,8 +46,8 @@ interface ScanContext {
 }
 
 const ZERO_SHA = /^0+$/;
-/** `git cat-file blob :path` reads the index: the files of the commit being made (GIT_INDEX_FILE honoured). */
-const INDEX = '';
+/** ScanPart.policyAt for a commit being made: its allowlists as the index holds them. */
+const INDEX = 'the index';
 
 async function stagedScan({ cwd, stats }: ScanContext): Promise<HookScan> {
   const { stagedFragments } = await import('../sources/staged.js');
@@ -175,7 +175,7 @@ function advice(scan: HookScan): string {
 function userCommand(root: string | null): string {
   const bin = process.argv[1] ?? '';
   const fromProject = root !== null && relative(root, bin);
-  return fromProject && !isAbsolute(fromProject) && /^node_modules[\\/]/.test(fromProject) ? 'npx keyguard' : 'keyguard';
+  return fromProject && !fromProject.startsWith('..') && !isAbsolute(fromProject) && /(?:^|[\\/])node_modules[\\/]/.test(fromProject) ? 'npx keyguard' : 'keyguard';
 }
 
 /** A finding's place in a commit, so a push of two refs sharing commits reports each once. */
@@ -185,7 +185,7 @@ const placeKey = (finding: Finding) => `${finding.fingerprint}\0${finding.commit
 async function scanParts(scan: HookScan, detector: Detector, cwd: string, root: string | null): Promise<Finding[]> {
   const found = new Map<string, Finding>();
   for (const part of scan.parts) {
-    const filters = await loadFilters({ cwd, root, readRepoFile: new CommittedFiles(cwd, part.policyAt).read });
+    const filters = await loadFilters({ cwd, root, readRepoFile: (part.policyAt === INDEX ? stagedFiles(cwd) : new CommittedFiles(cwd, part.policyAt)).read });
     for (const finding of await collectFindings(part.fragments(detector), detector, filters)) found.set(placeKey(finding), finding);
   }
   return [...found.values()];
