@@ -130,6 +130,29 @@ describe('scan-history --incremental', () => {
     expect(expectSameAsFull(repo, ['--branch', 'main']).stderr).toMatch(/another keyguard version, rule set/);
   });
 
+  it('asks git for the history again when a ref moved without new commits (a tag, a detached HEAD)', () => {
+    const repo = newRepo();
+    const old = repo.commit('key', { 'a.ini': keyLine('moved') });
+    repo.commit('delete it', { 'a.ini': 'gone\n' });
+    repo.commit('more', { 'b.txt': 'b\n' });
+    expectSameAsFull(repo);
+    repo.git('tag', 'v1', old);
+    expect(readNote(repo)).toEqual([0, 2]);
+    repo.git('checkout', '-q', '--detach', 'HEAD~1');
+    expect(expectSameAsFull(repo).findings).toMatchObject([{ commit: old, commits: 1 }]);
+  });
+
+  it('reports what .gitattributes hid from the diff (blobs read after the commits) as a full scan does', () => {
+    const repo = newRepo();
+    repo.commit('attributes', { '.gitattributes': '*.dat binary\n', 'keys.dat': keyLine('blob') });
+    repo.commit('same key in text', { 'keys.ini': keyLine('blob') });
+    expectSameAsFull(repo);
+    repo.commit('another blob', { 'more.dat': pair('blob-2') });
+    repo.git('checkout', '-q', '-b', 'side', 'HEAD~2');
+    repo.commit('side blob', { 'keys.dat': `${keyLine('blob')}${keyLine('side')}` });
+    expect(expectSameAsFull(repo).findings.map((f) => f.file).sort()).toEqual(['keys.dat', 'keys.dat', 'keys.ini', 'more.dat', 'more.dat']);
+  });
+
   it('refuses git log arguments and --state without --incremental', () => {
     const repo = newRepo();
     repo.commit('x', { 'x.txt': 'x\n' });
