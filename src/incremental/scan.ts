@@ -126,6 +126,9 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
     await collectFindings(recorder.watch(fragments), detector, options.filters.then(() => [recorder]));
   }
   const findings = recorder.replay(graph.order, await options.filters);
+  // The report covers the whole history (the note says how much of it was read): an empty one is told apart
+  // by this count, without asking git again.
+  stats.commits = graph.order.length;
   const place = new Map(graph.order.map((sha, i) => [sha, i]));
   // A commit outside the order came from refs moved while git walked: the next run sees it as new.
   const commits = recorder.commits().filter((sha) => place.has(sha));
