@@ -217,6 +217,10 @@ describe('keyguard ci reads the policy at the base branch\'s tip, not where the 
     expectDropped(keyguard(['ci', '--base', 'main', '--format', 'json'], { cwd: repo.dir, env: sandbox.env }));
   });
 
+  it('fails under --trust-pr-allows too: the branch did not add the entry, it only inherited it', () => {
+    expectDropped(keyguard(['ci', '--base', 'main', '--trust-pr-allows', '--format', 'json'], { cwd: repo.dir, env: sandbox.env }));
+  });
+
   it('fails on a GitHub pull request from pull_request.base.sha', () => {
     const env = github('pull_request', { number: 9, pull_request: { number: 9, base: { sha: tip, ref: 'main' }, head: { sha: head } } });
     expectDropped(keyguard(['ci', '--format', 'json'], { cwd: repo.dir, env: { ...sandbox.env, ...env } }));

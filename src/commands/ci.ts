@@ -10,7 +10,7 @@ import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
 import type { ChangeAllow } from '../report/types.js';
 import { rangeFragments, resolveRange } from '../sources/range.js';
-import { emptyStats } from '../types.js';
+import { emptyStats, type Finding } from '../types.js';
 import { createDetector } from '../rules/detector.js';
 import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
@@ -80,16 +80,22 @@ async function runCi(args: CiArgs): Promise<number> {
   const stats = emptyStats();
   const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
   const found = await collectFindings(fragments, detector, filters);
-  // --trust-pr-allows: what the change's own allows accept passes, in the report for the reviewers to see.
+  // --trust-pr-allows: what the change's own allows accept passes, in the report for the reviewers to see. Not an
+  // entry it only inherited from where it branched off, which the base branch has dropped since.
   const changeAllows: ChangeAllow[] = [];
+  const inherited = (finding: Finding) => forkFilters.some((filter) => !filter.keep(finding));
   const findings = found.filter((finding) => {
-    const acceptedBy = args.trustPrAllows && headFilters.find((filter) => !filter.keep(finding));
+    const acceptedBy = args.trustPrAllows && !inherited(finding) && headFilters.find((filter) => !filter.keep(finding));
     if (acceptedBy) changeAllows.push({ finding, allow: acceptedBy.name });
     return !acceptedBy;
   });
   const changed = changedPolicyFiles(forkFiles, headFiles);
+  // Under --trust-pr-allows the findings left that the head's allows accept are the inherited ones: their errors say so.
   const messages = args.trustPrAllows
-    ? changed.map((path): GateMessage => ({ level: 'notice', text: `this change edits ${path}; --trust-pr-allows honours the allows it adds, each listed in the report` }))
+    ? [
+        ...changed.map((path): GateMessage => ({ level: 'notice', text: `this change edits ${path}; --trust-pr-allows honours the allows it adds, each listed in the report` })),
+        ...gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed: [] }),
+      ]
     : gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed });
   for (const message of messages) say(message, args);
   const readAtHead = new CommittedFiles(cwd, head).read;
