@@ -31,9 +31,19 @@ export function reportMask(findings: readonly Finding[], mask: boolean): ReportM
   }
   // Then whatever a rule would call a secret without its context: a key the filters accepted (a baseline entry, an
   // inline allow) on a line shown for another finding is still a key.
+  const masked = (text: string, spans?: Array<[number, number]>) => redactSecrets(secrets.apply(text, spans));
+  // Findings on one line share its masked form: a long minified line can hold hundreds of them.
+  const byPlace = new Map<string, { lineText: string; shown: string }>();
   return {
-    line: (finding) => redactSecrets(secrets.apply(finding.lineText, encodedSpans.get(placeOf(finding)))),
-    text: (text) => redactSecrets(secrets.apply(text)),
+    line: (finding) => {
+      const place = placeOf(finding);
+      const known = byPlace.get(place);
+      if (known?.lineText === finding.lineText) return known.shown;
+      const shown = masked(finding.lineText, encodedSpans.get(place));
+      byPlace.set(place, { lineText: finding.lineText, shown });
+      return shown;
+    },
+    text: (text) => masked(text),
   };
 }
 
