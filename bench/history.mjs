@@ -1,33 +1,85 @@
-// npm run bench → keyguard scan-history on the history repository: time against `git log -p --all` on the
-// same repository (the floor: git has to produce that stream), their ratio, and peak memory.
-//   node bench/history.mjs [--commits N] [--runs N]
+// npm run bench → keyguard scan-history against the git log it reads, on the synthetic history repository
+// (against `git log -p --all`) and on real clones when given (against `git log -p -U0 --all`: keyguard asks
+// git for -U0 too, and real histories are mostly context lines). Time ratio, keyguard's own peak memory
+// (Node's, measured apart from git's) and the largest process's (git's own log).
+//   node bench/history.mjs [--commits N] [--runs N] [--real-runs N] [--repos PATH:PATH…]
+//   KEYGUARD_BENCH_REPOS=/work/clones/express:/work/clones/boto3 npm run bench
+// Real clones are never downloaded: without --repos or KEYGUARD_BENCH_REPOS they are skipped with a note.
 // The two commands run in turns, so both see the same state of a shared, noisy machine (single runs vary by
 // ±0.2 s on these 2-core VMs); the ratio given is the median of the per-turn ratios.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { BIN, fmt, historyRepo, measure, median, numberOption } from './lib.mjs';
 
 const commits = numberOption('--commits', 5000);
 const runs = numberOption('--runs', 7);
-const repo = historyRepo(commits);
+const realRuns = numberOption('--real-runs', 3);
+const reposFlag = process.argv.indexOf('--repos');
+const realRepos = (reposFlag === -1 ? process.env.KEYGUARD_BENCH_REPOS ?? '' : process.argv[reposFlag + 1]).split(':').filter(Boolean);
+const PEAK = join(import.meta.dirname, 'own-peak.cjs');
+const scratch = mkdtempSync(join(tmpdir(), 'keyguard-bench-peak-'));
 
-const turns = [];
-for (let i = 0; i < runs; i++) {
-  const gitLog = measure('sh', ['-c', 'git log -p --all > /dev/null'], { cwd: repo });
-  const scan = measure(process.execPath, [BIN, 'scan-history', '--format', 'json', '--output', '/dev/null'], { cwd: repo });
-  if (scan.code !== 0 && scan.code !== 1) throw new Error(`scan-history failed: ${scan.stderr}`);
-  turns.push({ gitLog, scan, ratio: scan.seconds / gitLog.seconds });
+/** keyguard scan-history under /usr/bin/time, with Node's own peak RSS and CPU written by own-peak.cjs. */
+function scanHistory(repo) {
+  const peakFile = join(scratch, 'peak');
+  const env = { ...process.env, KEYGUARD_BENCH_PEAK_FILE: peakFile };
+  const scan = measure(process.execPath, ['--require', PEAK, BIN, 'scan-history', '--format', 'json', '--output', '/dev/null'], { cwd: repo, env });
+  if (scan.code !== 0 && scan.code !== 1) throw new Error(`scan-history failed in ${repo}: ${scan.stderr}`);
+  const [nodeKb, nodeCpu] = readFileSync(peakFile, 'utf8').split(' ').map(Number);
+  return { ...scan, nodeMb: nodeKb / 1024, nodeCpu };
 }
-const logMb = Number(measure('sh', ['-c', 'git log -p --all | wc -c'], { cwd: repo }).stdout.trim()) / 1024 / 1024;
-const row = (pick) => {
-  const seconds = turns.map((t) => pick(t).seconds);
-  return `${fmt(Math.min(...seconds))} s | ${fmt(median(seconds))} s | ${fmt(Math.max(...turns.map((t) => pick(t).rssMb)), 0)} MB`;
-};
-const ratios = turns.map((t) => t.ratio);
 
-console.log(`### keyguard scan-history (${new Date().toISOString().slice(0, 10)}, \`node bench/history.mjs --commits ${commits} --runs ${runs}\`)\n`);
-console.log('| what | fastest | median | peak RSS |');
-console.log('|---|---|---|---|');
-console.log(`| \`git log -p --all > /dev/null\` (${fmt(logMb, 0)} MB) | ${row((t) => t.gitLog)} |`);
-console.log(`| \`keyguard scan-history\` | ${row((t) => t.scan)} |`);
-console.log(
-  `\nscan-history / git log -p --all: median ${fmt(median(ratios))}x over ${runs} turns (range ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}x; target ≤ 1.3); peak memory target ≤ 150 MB`,
-);
+/** Paired turns of `floor` (a shell command) and scan-history on `repo`. */
+function turns(repo, floor, count) {
+  const done = [];
+  for (let i = 0; i < count; i++) {
+    const gitLog = measure('sh', ['-c', `${floor} > /dev/null`], { cwd: repo });
+    const scan = scanHistory(repo);
+    done.push({ gitLog, scan, ratio: scan.seconds / gitLog.seconds });
+  }
+  return done;
+}
+
+const seconds = (list, pick) => list.map((t) => pick(t).seconds);
+const peak = (list, pick) => Math.max(...list.map(pick));
+const ratioLine = (list) => {
+  const ratios = list.map((t) => t.ratio);
+  return `median ${fmt(median(ratios))}x over ${list.length} turns (range ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}x; target ≤ 1.3)`;
+};
+
+// --runs 0: the real clones alone
+if (runs > 0) {
+  const synthetic = historyRepo(commits);
+  const synth = turns(synthetic, 'git log -p --all', runs);
+  const logMb = Number(measure('sh', ['-c', 'git log -p --all | wc -c'], { cwd: synthetic }).stdout.trim()) / 1024 / 1024;
+  const row = (pick) => `${fmt(Math.min(...seconds(synth, pick)))} s | ${fmt(median(seconds(synth, pick)))} s | ${fmt(peak(synth, (t) => pick(t).rssMb), 0)} MB`;
+
+  console.log(`### keyguard scan-history (${new Date().toISOString().slice(0, 10)}, \`node bench/history.mjs --commits ${commits} --runs ${runs}\`)\n`);
+  console.log('| what | fastest | median | peak RSS (largest process) |');
+  console.log('|---|---|---|---|');
+  console.log(`| \`git log -p --all > /dev/null\` (${fmt(logMb, 0)} MB) | ${row((t) => t.gitLog)} |`);
+  console.log(`| \`keyguard scan-history\` | ${row((t) => t.scan)} |`);
+  console.log(`\nscan-history / git log -p --all: ${ratioLine(synth)}; keyguard's own (Node) peak ${fmt(peak(synth, (t) => t.scan.nodeMb), 0)} MB (target ≤ 150 MB)`);
+}
+
+if (realRepos.length === 0) {
+  console.log('\nReal histories skipped: give clones with --repos PATH:PATH or KEYGUARD_BENCH_REPOS (never downloaded here).');
+} else {
+  console.log(`\n### scan-history on real clones (\`node bench/history.mjs --real-runs ${realRuns} --repos …\`)\n`);
+  console.log('| clone (commits / merges) | `git log -p -U0 --all` median | `keyguard scan-history` median | ratio (median of turns) | Node peak | Node CPU | largest process |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const repo of realRepos) {
+    if (!existsSync(repo)) {
+      console.log(`| ${repo} | not found, skipped | | | | | |`);
+      continue;
+    }
+    const count = (args) => measure('git', ['rev-list', '--count', '--all', ...args], { cwd: repo }).stdout.trim();
+    const list = turns(repo, 'git log -p -U0 --all', realRuns);
+    const ratios = list.map((t) => t.ratio);
+    console.log(
+      `| ${basename(repo)} (${count([])} / ${count(['--merges'])}) | ${fmt(median(seconds(list, (t) => t.gitLog)))} s | ${fmt(median(seconds(list, (t) => t.scan)))} s | ${fmt(median(ratios))}x (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}, ${list.length} turns) | ${fmt(peak(list, (t) => t.scan.nodeMb), 0)} MB | ${fmt(median(list.map((t) => t.scan.nodeCpu)))} s | ${fmt(peak(list, (t) => t.scan.rssMb), 0)} MB |`,
+    );
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
