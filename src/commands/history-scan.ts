@@ -4,12 +4,13 @@ import { gitQueries } from '../git/queries.js';
 import { isShallow, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff.js';
+import type { MergeProgress } from '../sources/merge-resolutions.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { emptyStats, type Finding, type Fragment, type ScanStats } from '../types.js';
 import type { Filter } from '../filters/types.js';
 import type { RuleSet } from '../types.js';
 import { createDetector } from '../rules/detector.js';
-import { withCommas } from '../report/text.js';
+import { showProgress } from './progress.js';
 import { type ReportArgs, writeReport } from './report-options.js';
 
 export interface HistoryScan {
@@ -18,28 +19,9 @@ export interface HistoryScan {
   target: string;
   /** git rev-list arguments naming the commits, for the progress total (null: no total) */
   countArgs: string[];
-  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector }) => AsyncIterable<Fragment>;
+  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector; mergeProgress: MergeProgress }) => AsyncIterable<Fragment>;
   /** takes the place of `fragments` and HistoryDedupe: scan-history --incremental (incremental/scan.ts) */
   collect?: (context: { stats: ScanStats; detector: Detector; ruleSet: RuleSet; filters: Promise<readonly Filter[]> }) => Promise<Finding[]>;
-}
-
-const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
-
-/** A progress line on stderr while the scan runs, only on a terminal (never in a CI log). Returns its stop. */
-function showProgress(stats: ScanStats, total: number | null): () => void {
-  if (!process.stderr.isTTY) return () => {};
-  const started = Date.now();
-  const timer = setInterval(() => {
-    const done = stats.commits;
-    const rate = done / ((Date.now() - started) / 1000);
-    const eta = total && rate > 0 ? `, ETA ${seconds((total - done) / rate)}` : '';
-    process.stderr.write(`\r\x1b[Kkeyguard: ${withCommas(done)}${total ? `/${withCommas(total)}` : ''} commits, ${Math.round(rate)}/s${eta}`);
-  }, 250);
-  timer.unref();
-  return () => {
-    clearInterval(timer);
-    process.stderr.write('\r\x1b[K');
-  };
 }
 
 /** Notes on what the repository holds: an empty one, a shallow clone that lacks older history. */
@@ -67,8 +49,11 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   const { detector, ruleSet, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
-  // The total is for the progress line only: off a terminal, the scan does not wait for a rev-list.
-  const stop = showProgress(stats, process.stderr.isTTY ? await commitCount(cwd, scan.countArgs) : null);
+  const progress = { stats, total: null as number | null, merges: { read: 0, total: null } };
+  // The total is for the progress line only: counted on a terminal alone, while the scan runs (a rev-list
+  // walks the whole history before it answers).
+  if (process.stderr.isTTY) void commitCount(cwd, scan.countArgs).then((total) => (progress.total = total));
+  const stop = showProgress(progress);
   // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
   // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits).
   const filters = Promise.resolve().then(() => loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline }));
@@ -77,7 +62,8 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
     if (scan.collect) {
       findings = await scan.collect({ stats, detector, ruleSet, filters });
     } else {
-      findings = await collectFindings(scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector }), detector, filters.then((loaded) => [...loaded, dedupe]));
+      const fragments = scan.fragments({ stats, contextLines: detector.contextLines, observer: dedupe, detector, mergeProgress: progress.merges });
+      findings = await collectFindings(fragments, detector, filters.then((loaded) => [...loaded, dedupe]));
       dedupe.finish();
     }
   } finally {

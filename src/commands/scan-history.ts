@@ -44,7 +44,7 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
         cwd,
         target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
         countArgs: revisions,
-        fragments: ({ stats, contextLines, observer, detector }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector }),
+        fragments: ({ stats, contextLines, observer, detector, mergeProgress }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }),
         collect: args.incremental
           ? async (context) => (await import('../incremental/scan.js')).incrementalFindings({ cwd, revisions, statePath: args.state, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) })
           : undefined,

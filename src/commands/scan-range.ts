@@ -29,7 +29,8 @@ export const scanRangeCommand: CommandModule<object, ScanRangeArgs> = {
         cwd,
         target: `${base.slice(0, 12)}..${head.slice(0, 12)}${args.diffOnly ? ' (net diff)' : ''}`,
         countArgs: [`${base}..${head}`],
-        fragments: ({ stats, contextLines, observer, detector }) => rangeFragments({ cwd, base, head, diffOnly: args.diffOnly, stats, contextLines, observer, detector }),
+        fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
+          rangeFragments({ cwd, base, head, diffOnly: args.diffOnly, stats, contextLines, observer, detector, mergeProgress }),
       },
       args,
     );

@@ -9,6 +9,7 @@ import { binaryBlobFragments } from './blobs.js';
 import { type DiffObserver, diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { historyFragments } from './history.js';
+import type { MergeProgress } from './merge-resolutions.js';
 
 const FETCH_ADVICE =
   'fetch the history first: `fetch-depth: 0` in actions/checkout (GIT_DEPTH: 0 in GitLab), or `git fetch --deepen=N` until the base is reached, or `git fetch origin <base>`';
@@ -75,6 +76,8 @@ export interface RangeOptions {
   observer?: DiffObserver;
   /** the caller's detector, for the merges of a full range scan (see HistoryOptions) */
   detector: Detector;
+  /** counts the merge pass's work, for the progress line */
+  mergeProgress?: MergeProgress;
 }
 
 /** Commit messages of the range, without diffs. */
@@ -90,7 +93,7 @@ function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
   const { cwd, base, head, stats, contextLines, observer, detector } = options;
   if (!options.diffOnly) {
-    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector });
+    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector, mergeProgress: options.mergeProgress });
     return;
   }
   yield* messageFragments(options);
