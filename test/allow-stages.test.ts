@@ -1,6 +1,7 @@
 // One allow, honoured everywhere: a finding allowed the way a blocked hook says must pass every later stage —
 // the commit hooks, the push, scan-history, scan-range and the CI gate — with real hooks and a real bare remote.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommittedFiles, stagedFiles } from '../src/ci/repo-files.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -137,6 +138,19 @@ describe('where the hooks read the allowlist', () => {
     expect(repo.keyguardJson(['scan', '--staged']).code).toBe(1);
     repo.git('add', '.keyguardallow');
     expect(repo.keyguardJson(['scan', '--staged'])).toMatchObject({ code: 0, findings: [] });
+  });
+
+  it('reads the policy files ahead in one git process, as each read alone would', () => {
+    const repo = guardedClone();
+    const allowlist = 'path docs/**  # café, 日本\r\nvalue 210987654329\n';
+    repo.write('.keyguardallow', allowlist).write('.gitallowed/x', 'a directory, not a file\n').git('add', '.');
+    const paths = ['.keyguardallow', '.gitallowed', 'missing'];
+    for (const files of [() => stagedFiles(repo.dir), () => new CommittedFiles(repo.dir, 'HEAD')]) {
+      const ahead = files().prefetch(paths);
+      const alone = files();
+      expect(paths.map(ahead.read)).toEqual(paths.map(alone.read));
+    }
+    expect(stagedFiles(repo.dir).prefetch(paths).read('.keyguardallow')).toBe(allowlist);
   });
 
   it('an inline allow passes the hooks and scans, and the CI gate only with --trust-pr-allows', () => {

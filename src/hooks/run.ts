@@ -7,7 +7,7 @@ import { createDetector } from '../rules/detector.js';
 import type { Detector } from '../detect/engine.js';
 import { UsageError, usageErrorText } from '../errors.js';
 import { ALLOWLIST_FILE } from '../filters/allowlist.js';
-import { loadFilters } from '../filters/index.js';
+import { ALLOW_FILES, loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { wantsColor } from '../report/color.js';
@@ -185,7 +185,8 @@ const placeKey = (finding: Finding) => `${finding.fingerprint}\0${finding.commit
 async function scanParts(scan: HookScan, detector: Detector, cwd: string, root: string | null): Promise<Finding[]> {
   const found = new Map<string, Finding>();
   for (const part of scan.parts) {
-    const filters = await loadFilters({ cwd, root, readRepoFile: (part.policyAt === INDEX ? stagedFiles(cwd) : new CommittedFiles(cwd, part.policyAt)).read });
+    const files = (part.policyAt === INDEX ? stagedFiles(cwd) : new CommittedFiles(cwd, part.policyAt)).prefetch(ALLOW_FILES);
+    const filters = await loadFilters({ cwd, root, readRepoFile: files.read });
     for (const finding of await collectFindings(part.fragments(detector), detector, filters)) found.set(placeKey(finding), finding);
   }
   return [...found.values()];
