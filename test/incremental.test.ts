@@ -153,6 +153,33 @@ describe('scan-history --incremental', () => {
     expect(expectSameAsFull(repo).findings.map((f) => f.file).sort()).toEqual(['keys.dat', 'keys.dat', 'keys.ini', 'more.dat', 'more.dat']);
   });
 
+  it('reads a new merge resolution, and re-reads an old one that held a key', () => {
+    const repo = newRepo();
+    repo.commit('base', { 'c.txt': 'base\n' });
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.commit('side', { 'c.txt': 'side\n' });
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main', { 'c.txt': 'main\n' });
+    const resolve = (seed: string) => {
+      expect(repo.tryGit('merge', '-q', 'side').code).not.toBe(0);
+      repo.write('c.txt', `merged\n${keyLine(seed)}`).git('add', 'c.txt');
+      repo.git('commit', '-q', '--no-edit');
+      return repo.git('rev-parse', 'HEAD').trim();
+    };
+    const first = resolve('first-resolution');
+    expect(expectSameAsFull(repo).findings).toMatchObject([{ commit: first, file: 'c.txt', line: 2 }]);
+    repo.git('checkout', '-q', 'side');
+    repo.commit('side again', { 'c.txt': 'side again\n' });
+    repo.git('checkout', '-q', 'main');
+    const second = resolve('second-resolution');
+    // A merge's deleted lines are not followed, as in a full scan: the first key counts to the end.
+    expect(expectSameAsFull(repo).findings).toMatchObject([
+      { commit: first, commits: 3 },
+      { commit: second, commits: 1 },
+    ]);
+    expect(readNote(repo)).toEqual([0, 2]);
+  });
+
   it('refuses git log arguments and --state without --incremental', () => {
     const repo = newRepo();
     repo.commit('x', { 'x.txt': 'x\n' });

@@ -1,7 +1,7 @@
 import type { Filter } from '../filters/types.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe, needleOf } from '../sources/history-dedupe.js';
-import type { CommitInfo, Finding, Fragment } from '../types.js';
+import type { CommitInfo, Finding } from '../types.js';
 
 /** What one commit did that matters to a history report, in the order a scan met it. */
 type HistoryEvent = { finding: Finding } | { deleted: string; needle: string } | { removed: string };
@@ -33,18 +33,12 @@ export class HistoryRecorder implements DiffObserver, Filter {
     return [...new Set([...this.events.keys(), ...this.late.keys()])];
   }
 
-  /** Passes a stream's fragments on, telling which come after its commits (see historyFragments). */
-  async *watch(fragments: AsyncIterable<Fragment>): AsyncGenerator<Fragment> {
-    for await (const fragment of fragments) {
-      // Diff fragments say their lines are marked, messages say so too; the blobs read at the end neither.
-      this.afterCommits = !fragment.message && !fragment.markedLines;
-      yield fragment;
-    }
-    this.afterCommits = false;
-  }
-
   commit(info: CommitInfo): void {
     this.current = info.sha;
+  }
+
+  commitsEnd(): void {
+    this.afterCommits = true;
   }
 
   watches(file: string): boolean {

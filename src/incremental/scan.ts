@@ -123,7 +123,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const recorder = new HistoryRecorder();
   if (revisions !== null) {
     const fragments = historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', observer: recorder, detector });
-    await collectFindings(recorder.watch(fragments), detector, options.filters.then(() => [recorder]));
+    await collectFindings(fragments, detector, options.filters.then(() => [recorder]));
   }
   const findings = recorder.replay(graph.order, await options.filters);
   // The report covers the whole history (the note says how much of it was read): an empty one is told apart

@@ -12,6 +12,8 @@ export interface DiffObserver {
   deleted(file: string, text: string): void;
   /** `file` was deleted whole (-D prints no lines for it) */
   removed(file: string): void;
+  /** a history's commits are over: what follows are blobs read after them (see historyFragments) */
+  commitsEnd?(): void;
 }
 
 export interface DiffOptions {

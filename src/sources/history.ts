@@ -42,6 +42,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
     yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: (sha) => merges.get(sha) });
     await merges.finish();
+    observer?.commitsEnd?.();
     yield* binaryBlobFragments([...binaries, ...merges.binaries], { cwd, contextLines, stats, source });
   } finally {
     stop.abort();
