@@ -70,6 +70,33 @@ export interface Finding {
   decoded?: 'base64' | 'url';
   /** history scans: how many commits carried this secret at this place (first one is `commit`) */
   commits?: number;
+  /** after a leak: whose credential this is and what to run about it (src/respond) */
+  response?: LeakResponse;
+}
+
+/** What STS said of a key pair under --verify. */
+export interface Verification {
+  /** active: STS knows the pair; invalid: it does not (an unknown or revoked key, a wrong secret); error: no answer */
+  status: 'active' | 'invalid' | 'error';
+  account?: string;
+  arn?: string;
+  /** the IAM user or role the ARN names */
+  user?: string;
+  role?: string;
+  /** why invalid or error, as STS or the network said it */
+  reason?: string;
+}
+
+export interface LeakResponse {
+  /** the AWS account the key ID encodes (key IDs issued since 2019) */
+  account?: string;
+  /** the repository's name for that account (.keyguard.json "accounts"); null: not one of its accounts */
+  accountName?: string | null;
+  /** the key ID this finding's credential goes by, in clear (reporters mask it) */
+  keyId?: string;
+  verification?: Verification;
+  /** remediation command templates (report/steps.ts fills them) */
+  steps: string[];
 }
 
 /** What a scan looked at, for the summary line and the reports. */
@@ -116,6 +143,10 @@ export interface Rule {
    */
   filterPlaceholders: boolean;
   remediation: string;
+  /** which part of an AWS credential the rule finds: pairs them for --verify, and key IDs carry their account */
+  credential: 'key-id' | 'secret' | 'session-token' | null;
+  /** remediation commands, the first whose `when` matches the key ID (or the secret) applying */
+  steps: Array<{ when: RegExp | null; do: string[] }>;
 }
 
 /** Which rule ids exist, for checking a name a user wrote (an allowlist's `rule=`). */

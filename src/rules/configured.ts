@@ -57,6 +57,8 @@ function patternRule(pattern: string): Rule {
     prefix: null,
     filterPlaceholders: false,
     remediation: 'Remove it from the file: this repository\'s git configuration prohibits it (git config --get-all secrets.patterns).',
+    credential: null,
+    steps: [],
   };
 }
 
@@ -75,6 +77,8 @@ function literalRule(value: string): Rule {
     prefix: null,
     filterPlaceholders: false,
     remediation: 'Rotate this credential: it is one of your own (secrets.providers lists it). Then remove it from the file.',
+    credential: null,
+    steps: [],
   };
 }
 

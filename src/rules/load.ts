@@ -11,7 +11,8 @@ import type { RuleSpec } from './types.js';
 const BUILTIN_PATTERNS_DIR = packageFile('patterns/');
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'prefix', 'remediation']);
+const RULE_KEYS = new Set(['id', 'description', 'severity', 'regex', 'flags', 'secretGroup', 'keywords', 'context', 'entropy', 'allowed', 'prefix', 'remediation', 'credential', 'steps']);
+const CREDENTIAL_PARTS = ['key-id', 'secret', 'session-token'];
 const CONTEXT_KEYS = new Set(['lineKeywords', 'pairWith', 'pairWindow', 'keywordLinesAbove', 'standalone']);
 const DEFAULT_REMEDIATION = 'Revoke or rotate this credential, then remove it from the file.';
 
@@ -55,6 +56,11 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
   const keywords = spec.keywords ?? [];
   if (!Array.isArray(keywords) || keywords.some((k) => typeof k !== 'string' || !k)) fail('"keywords" must be a list of non-empty strings');
   if (spec.prefix !== undefined && (typeof spec.prefix !== 'string' || !spec.prefix)) fail('"prefix" must be a non-empty string');
+  if (spec.credential !== undefined && !CREDENTIAL_PARTS.includes(spec.credential)) fail(`"credential" must be one of ${CREDENTIAL_PARTS.join(', ')}`);
+  const steps = spec.steps ?? [];
+  if (!Array.isArray(steps) || steps.some((step) => !Array.isArray(step?.do) || step.do.some((line) => typeof line !== 'string') || (step.when !== undefined && typeof step.when !== 'string'))) {
+    fail('"steps" must be a list of { "when": regex, "do": [ command, … ] }');
+  }
   const context = spec.context;
   if (context !== undefined) {
     for (const key of Object.keys(context)) if (!CONTEXT_KEYS.has(key)) fail(`unknown key "context.${key}"`);
@@ -84,6 +90,8 @@ export function compileRule(spec: RuleSpec, where: string): Rule {
     prefix: spec.prefix ? compileRegex(`^(?:${spec.prefix})`, '', where) : null,
     filterPlaceholders: true,
     remediation: spec.remediation ?? DEFAULT_REMEDIATION,
+    credential: spec.credential ?? null,
+    steps: steps.map((step) => ({ when: step.when ? compileRegex(step.when, '', where) : null, do: step.do })),
   };
 }
 

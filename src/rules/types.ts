@@ -20,4 +20,6 @@ export interface RuleSpec {
   allowed?: string[];
   prefix?: string;
   remediation?: string;
+  credential?: 'key-id' | 'secret' | 'session-token';
+  steps?: Array<{ when?: string; do: string[] }>;
 }
