@@ -24,6 +24,6 @@ export const scanCommitMsgCommand: CommandModule<object, ScanCommitMsgArgs> = {
     const stats = emptyStats();
     const filters = await loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline });
     const findings = await collectFindings(commitMessageFragments(args.file, { cwd, contextLines: detector.contextLines }), detector, filters);
-    process.exitCode = writeReport(findings, stats, args, `commit message ${args.file}`, remediation);
+    process.exitCode = await writeReport(findings, stats, args, `commit message ${args.file}`, remediation);
   },
 };

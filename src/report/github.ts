@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../types.js';
 import { reportMask, shownSecret } from './mask.js';
 import { summaryLine } from './text.js';
+import { accountText, verificationText } from './response.js';
 import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /** GitHub Actions workflow commands that put an annotation on the run and on the pull request's diff. */
@@ -23,7 +24,8 @@ export function workflowCommand(level: AnnotationLevel, message: string, propert
 
 function annotation(finding: Finding, mask: boolean, remediation: string): string {
   const commit = finding.commit ? ` (commit ${finding.commit.sha.slice(0, 12)}${finding.message ? ', commit message' : ''})` : '';
-  const message = `${finding.description} ${shownSecret(finding, mask)}${commit} [${finding.ruleId}]\n${remediation}`.trimEnd();
+  const response = [accountText(finding), verificationText(finding)].filter(Boolean).join('\n');
+  const message = `${finding.description} ${shownSecret(finding, mask)}${commit} [${finding.ruleId}]\n${response ? `${response}\n` : ''}${remediation}`.trimEnd();
   // A commit message is no file of the repository: an annotation naming one would point nowhere, so it goes
   // on the run (its summary) without a place.
   if (finding.message) return workflowCommand(LEVELS[finding.severity], message, { title: `keyguard: ${finding.description} in a commit message` });

@@ -1,9 +1,11 @@
 import type { Finding } from '../types.js';
 import { maskSecret } from './secret-mask.js';
+import { renderSteps } from './response.js';
 import type { Reporter } from './types.js';
 
 /** A finding as machine formats show it: the secret masked unless asked, commit details flattened. */
-export function plainFinding(finding: Finding, mask: boolean) {
+export function plainFinding(finding: Finding, mask: boolean, showIds = !mask) {
+  const response = finding.response;
   return {
     ruleId: finding.ruleId,
     description: finding.description,
@@ -23,11 +25,16 @@ export function plainFinding(finding: Finding, mask: boolean) {
     ...(finding.message ? { message: true } : {}),
     ...(finding.decoded ? { decoded: finding.decoded } : {}),
     ...(finding.commits !== undefined ? { commits: finding.commits } : {}),
+    ...(response?.account ? { account: response.account } : {}),
+    ...(response?.accountName !== undefined ? { accountName: response.accountName } : {}),
+    ...(response?.verification ? { verification: response.verification } : {}),
+    ...(response?.steps.length ? { remediation: renderSteps(finding, showIds) } : {}),
   };
 }
 
 /** The findings, then (under `ci --trust-pr-allows`) those the change's own allows accept, marked `allowedByChange`. */
 export const jsonReporter: Reporter = (findings, _stats, options) => {
-  const allowed = (options.changeAllows ?? []).map(({ finding, allow }) => ({ ...plainFinding(finding, options.mask), allowedByChange: allow }));
-  return `${JSON.stringify([...findings.map((finding) => plainFinding(finding, options.mask)), ...allowed], null, 2)}\n`;
+  const plain = (finding: Finding) => plainFinding(finding, options.mask, options.showIds);
+  const allowed = (options.changeAllows ?? []).map(({ finding, allow }) => ({ ...plain(finding), allowedByChange: allow }));
+  return `${JSON.stringify([...findings.map(plain), ...allowed], null, 2)}\n`;
 };

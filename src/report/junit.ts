@@ -1,5 +1,6 @@
 import type { Finding } from '../types.js';
 import { type ReportMask, reportMask, shownSecret } from './mask.js';
+import { responseLines } from './response.js';
 import { type ChangeAllow, type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /** Text for an XML attribute or element: the five special characters escaped, characters XML 1.0 forbids dropped. */
@@ -13,11 +14,11 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function testCase(finding: Finding, mask: boolean, masked: ReportMask, remediation: string): string {
+function testCase(finding: Finding, mask: boolean, masked: ReportMask, remediation: string, showIds: boolean): string {
   const place = `${finding.file}:${finding.line}:${finding.column}`;
   const commit = finding.commit ? ` in commit ${finding.commit.sha}` : '';
   const summary = `${finding.description} ${shownSecret(finding, mask)} at ${place}${commit}`;
-  const details = [summary, `  | ${masked.line(finding)}`, remediation].filter(Boolean).join('\n');
+  const details = [summary, `  | ${masked.line(finding)}`, remediation, ...responseLines(finding, showIds)].filter(Boolean).join('\n');
   // GitLab shows `name` in the test list and reads `file` to link the failure to the source.
   return [
     `    <testcase classname="keyguard.${xmlEscape(finding.ruleId)}" name="${xmlEscape(`${finding.ruleId} ${place}${commit}`)}" file="${xmlEscape(finding.file)}" time="0">`,
@@ -45,7 +46,7 @@ export const junitReporter: Reporter = (findings, stats, options) => {
   const masked = reportMask(reportedFindings(findings, options), options.mask);
   const allowed = (options.changeAllows ?? []).map(skippedCase(options.mask));
   const cases = findings.length || allowed.length
-    ? [...findings.map((finding) => testCase(finding, options.mask, masked, options.remediation.get(finding.ruleId) ?? '')), ...allowed]
+    ? [...findings.map((finding) => testCase(finding, options.mask, masked, options.remediation.get(finding.ruleId) ?? '', options.showIds ?? false)), ...allowed]
     : [`    <testcase classname="keyguard" name="${xmlEscape(`no secrets in ${options.target}`)}" time="0"/>`];
   const notes = stats.notes.length ? [`    <system-out>${xmlEscape(masked.text(stats.notes.join('\n')))}</system-out>`] : [];
   const counts = `tests="${cases.length}" failures="${findings.length}" errors="0" skipped="${allowed.length}"`;

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { packageInfo } from '../package-files.js';
 import type { Finding, Severity } from '../types.js';
 import { type ReportMask, reportMask, shownSecret } from './mask.js';
+import { renderSteps } from './response.js';
 import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 /**
@@ -65,7 +66,7 @@ function messageLocation(finding: Finding) {
   return workflow ? { physicalLocation: { artifactLocation: artifactLocation(workflow), region: { startLine: 1 } }, ...logical } : logical;
 }
 
-function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: ReportMask) {
+function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: ReportMask, showIds: boolean) {
   const commit = finding.commit;
   return {
     ruleId: finding.ruleId,
@@ -94,6 +95,10 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: Re
       ...(commit ? { commit: commit.sha, author: commit.author, email: commit.email, date: commit.date } : {}),
       ...(finding.commits !== undefined ? { commits: finding.commits } : {}),
       ...(finding.message ? { commitMessage: true } : {}),
+      ...(finding.response?.account ? { account: finding.response.account } : {}),
+      ...(finding.response?.accountName !== undefined ? { accountName: finding.response.accountName } : {}),
+      ...(finding.response?.verification ? { verification: finding.response.verification } : {}),
+      ...(finding.response?.steps.length ? { remediation: renderSteps(finding, showIds) } : {}),
     },
   };
 }
@@ -123,10 +128,10 @@ export const sarifReporter: Reporter = (findings, stats, options) => {
           },
         ],
         results: [
-          ...findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, masked)),
+          ...findings.map((finding) => resultOf(finding, ruleIndex.get(finding.ruleId)!, options.mask, masked, options.showIds ?? false)),
           // Suppressed results: code scanning lists them as dismissed, with the reviewers' notice as the reason.
           ...(options.changeAllows ?? []).map((allowed) => ({
-            ...resultOf(allowed.finding, ruleIndex.get(allowed.finding.ruleId)!, options.mask, masked),
+            ...resultOf(allowed.finding, ruleIndex.get(allowed.finding.ruleId)!, options.mask, masked, options.showIds ?? false),
             suppressions: [{ kind: allowed.allow.startsWith('inline') ? 'inSource' : 'external', status: 'accepted', justification: changeAllowNotice(allowed, shownSecret(allowed.finding, options.mask)) }],
           })),
         ],

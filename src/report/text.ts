@@ -1,5 +1,6 @@
 import type { Finding, ScanStats } from '../types.js';
 import { reportMask, shownSecret } from './mask.js';
+import { responseLines } from './response.js';
 import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
 const SHOWN_LINE = 160;
@@ -38,12 +39,19 @@ export function summaryLine(findings: readonly Finding[], stats: ScanStats, targ
 export const textReporter: Reporter = (findings, stats, options) => {
   const out: string[] = [];
   const masked = reportMask(reportedFindings(findings, options), options.mask);
+  const stepsShown = new Set<string>();
   for (const finding of findings) {
     const severity = finding.severity === 'critical' || finding.severity === 'high' ? 31 : 33;
     out.push(`${paint(options.color, severity, `${finding.severity.toUpperCase()}`)} ${finding.description} ${paint(options.color, 1, shownSecret(finding, options.mask))}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}`);
     out.push(`  ${where(finding)}  [${finding.ruleId}]`);
     out.push(`  | ${excerpt(masked.line(finding), finding.column)}`);
     out.push(`  ${options.remediation.get(finding.ruleId) ?? ''}`);
+    // A secret's steps are its key ID's: said once, at whichever of the two comes first.
+    const keyId = finding.response?.steps.length ? finding.response.keyId : undefined;
+    const lines = keyId && stepsShown.has(keyId) ? responseLines({ ...finding, response: { ...finding.response!, steps: [] } }, false) : responseLines(finding, options.showIds ?? false);
+    if (keyId && stepsShown.has(keyId)) lines.push('(the steps above, for the same key)');
+    if (keyId) stepsShown.add(keyId);
+    for (const line of lines) out.push(`    ${line}`);
     if (options.allowHint) out.push(`  ${options.allowHint(finding)}`);
     out.push('');
   }

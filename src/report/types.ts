@@ -16,6 +16,8 @@ export interface ReportOptions {
    * but listed in every format as notices for the reviewers who approve those allows.
    */
   changeAllows?: readonly ChangeAllow[];
+  /** remediation commands may name key IDs in full (a terminal, or --no-mask; never a CI log) */
+  showIds?: boolean;
 }
 
 /** A finding a pull request's own allow accepts, and that allow ("allowlist .keyguardallow", "inline allow comment"). */
