@@ -1,6 +1,7 @@
 import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
+import { replacementsReporter } from './replacements.js';
 import { sarifReporter } from './sarif.js';
 import { textReporter } from './text.js';
 import type { Reporter } from './types.js';
@@ -12,4 +13,6 @@ export const reporters: Record<string, Reporter> = {
   sarif: sarifReporter,
   junit: junitReporter,
   github: githubReporter,
+  // git filter-repo's --replace-text list (secrets in clear: --no-mask and --output only)
+  replacements: replacementsReporter,
 };
