@@ -53,3 +53,13 @@ export const fakeMwsToken = (seed: string) => {
   const hex = draw('0123456789abcdef', 32, `mws:${seed}`);
   return `amzn.mws.${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
+
+/** A generated access key ID that encodes `account` as AWS's IDs issued since 2019 do (see src/respond/account.ts). */
+export function fakeKeyIdOfAccount(account: string, seed: string, prefix = 'AKIA'): string {
+  const next = generator(`account:${seed}`);
+  const low = (BigInt(next()) << 7n) | BigInt(next() & 0x7f); // 39 bits after the account
+  const bits = ((BigInt(account) << 7n) << 32n) | (low & ((1n << 39n) - 1n));
+  let out = '';
+  for (let i = 15; i >= 0; i--) out += BASE32[Number((bits >> BigInt(i * 5)) & 31n)];
+  return prefix + out;
+}
