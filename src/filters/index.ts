@@ -7,6 +7,7 @@ import { ALLOWLIST_FILE, allowlistFilter, parseAllowlist } from './allowlist.js'
 import { baselineFilter, parseBaseline } from './baseline.js';
 import { readSecretsConfig } from './git-config.js';
 import { GITALLOWED_FILE, gitSecretsAllowedFilter, gitallowedPatterns } from './git-secrets-allowed.js';
+import { GITLEAKSIGNORE_FILE, gitleaksIgnorePlaces, gitleaksPlaceFilter, gitleaksReportPlaces } from './gitleaks.js';
 import { inlineAllowFilter } from './inline.js';
 import { LinearRegex } from './linear-regex.js';
 import { knownRuleIds } from '../rules/load.js';
@@ -17,7 +18,7 @@ import type { Filter } from './types.js';
  * commit, and tells a reviewer when a change edits one. (A --baseline file is one too, when inside the
  * repository; its name is the caller's.)
  */
-export const ALLOW_FILES = [ALLOWLIST_FILE, GITALLOWED_FILE] as const;
+export const ALLOW_FILES = [ALLOWLIST_FILE, GITALLOWED_FILE, GITLEAKSIGNORE_FILE] as const;
 
 export interface FilterContext {
   cwd: string;
@@ -54,20 +55,25 @@ export function diskReader(base: string): (path: string) => string | null {
 }
 
 /**
- * The baseline's fingerprints. Inside the repository it is read like the allowlist (from the base commit under
- * the CI gate, where a baseline the change itself adds counts as empty); outside it, from disk.
+ * The baseline's filter: a keyguard baseline's fingerprints, or the places of a gitleaks JSON report. Inside
+ * the repository it is read like the allowlist (from the base commit under the CI gate, where a baseline the
+ * change itself adds counts as empty); outside it, from disk.
  */
-function baselineFingerprints(context: FilterContext, baseline: string): Set<string> {
+function baselineFilterOf(context: FilterContext, baseline: string): Filter {
   const absolute = resolve(context.cwd, baseline);
   const inRepo = context.root === null ? null : relative(context.root, absolute);
   const repoPath = inRepo && !inRepo.startsWith('..') && !isAbsolute(inRepo) ? inRepo.split('\\').join('/') : null;
-  if (repoPath !== null && context.readRepoFile) {
-    const text = context.readRepoFile(repoPath);
-    return text === null ? new Set() : parseBaseline(text, baseline);
-  }
-  const text = diskReader(context.cwd)(baseline);
+  const inGate = repoPath !== null && context.readRepoFile !== undefined;
+  const text = inGate ? context.readRepoFile!(repoPath) : diskReader(context.cwd)(baseline);
+  if (text === null && inGate) return baselineFilter(new Set(), baseline);
   if (text === null) throw new UsageError(`--baseline ${baseline}: no such file (keyguard baseline create writes one)`);
-  return parseBaseline(text, baseline);
+  let places: ReturnType<typeof gitleaksReportPlaces> = null;
+  try {
+    places = gitleaksReportPlaces(JSON.parse(text));
+  } catch {
+    // not JSON: parseBaseline says so
+  }
+  return places ? gitleaksPlaceFilter(places, `gitleaks report ${baseline}`) : baselineFilter(parseBaseline(text, baseline), baseline);
 }
 
 /** The filters every scan applies, cheapest first: inline allows, the allowlist, git-secrets' allowed patterns, the baseline. */
@@ -87,6 +93,9 @@ export async function loadFilters(context: FilterContext): Promise<Filter[]> {
   ];
   if (allowed.length) filters.push(gitSecretsAllowedFilter(allowed));
 
-  if (context.baseline !== undefined) filters.push(baselineFilter(baselineFingerprints(context, context.baseline), context.baseline));
+  const gitleaksIgnore = read(GITLEAKSIGNORE_FILE);
+  if (gitleaksIgnore !== null) filters.push(gitleaksPlaceFilter(gitleaksIgnorePlaces(gitleaksIgnore, GITLEAKSIGNORE_FILE), GITLEAKSIGNORE_FILE));
+
+  if (context.baseline !== undefined) filters.push(baselineFilterOf(context, context.baseline));
   return filters;
 }
