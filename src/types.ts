@@ -39,6 +39,8 @@ export interface Fragment {
   commit?: CommitInfo | null;
   /** true when the text is a commit message rather than file content */
   message?: boolean;
+  /** true when the text is the file's path rather than its content (sources/names.ts) */
+  name?: boolean;
   /**
    * true when each line of the text begins with a carriage return that is not part of it: git's mark for an
    * added line (sources/diff.ts), kept because stripping it would copy the text
@@ -66,6 +68,8 @@ export interface Finding {
   commit: CommitInfo | null;
   source: SourceKind;
   message?: boolean;
+  /** the secret stands in the file's path (`file`, at `column`), not in its content */
+  name?: boolean;
   /** set when the secret was found inside a base64- or URL-encoded value */
   decoded?: 'base64' | 'url';
   /** history scans: how many commits carried this secret at this place (first one is `commit`) */

@@ -2,6 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
+import { annotatedTags, tagMessageFragments } from '../sources/raw-objects.js';
+import type { Fragment } from '../types.js';
 import { runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
 
@@ -11,6 +13,12 @@ interface ScanHistoryArgs extends ReportArgs {
   incremental: boolean;
   state?: string;
   _: Array<string | number>;
+}
+
+/** A scan of all refs (or of --tags) reads the annotated tags' messages too: git log shows only commits. */
+async function* withTags(history: AsyncIterable<Fragment>, cwd: string, revisions: string[]): AsyncGenerator<Fragment> {
+  yield* history;
+  if (revisions.includes('--all') || revisions.includes('--tags')) yield* tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' });
 }
 
 export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
@@ -44,7 +52,8 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
         cwd,
         target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
         countArgs: revisions,
-        fragments: ({ stats, contextLines, observer, detector, mergeProgress }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }),
+        fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
+          withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), cwd, revisions),
         collect: args.incremental
           ? async (context) => (await import('../incremental/scan.js')).incrementalFindings({ cwd, revisions, statePath: args.state, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) })
           : undefined,

@@ -288,6 +288,7 @@ export class Detector {
       source: fragment.source,
     };
     if (fragment.message) finding.message = true;
+    if (fragment.name) finding.name = true;
     if (c.decoded) finding.decoded = c.decoded;
     return finding;
   }

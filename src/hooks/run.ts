@@ -15,6 +15,7 @@ import { redactSecrets } from '../report/redact.js';
 import { textReporter } from '../report/text.js';
 import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
+import type { BlobTarget } from '../git/blobs.js';
 import { HOOK_NAMES, type HookName } from './scripts.js';
 
 /** Text to scan, and the commit (or the index) whose allowlists judge it. */
@@ -79,11 +80,15 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
   };
 }
 
-/** Commits to scan as history does, judged by the allowlists at `policyAt`. */
-async function historyPart(context: ScanContext, revisions: string[], policyAt: string): Promise<ScanPart> {
+/** Commits to scan as history does (and the messages of the annotated `tags` a push sends), judged by the allowlists at `policyAt`. */
+async function historyPart(context: ScanContext, revisions: string[], policyAt: string, tags: BlobTarget[] = []): Promise<ScanPart> {
   const { historyFragments } = await import('../sources/history.js');
+  const { tagMessageFragments } = await import('../sources/raw-objects.js');
   const { cwd, stats } = context;
-  const fragments = (detector: Detector) => historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
+  async function* fragments(detector: Detector): AsyncGenerator<Fragment> {
+    yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
+    yield* tagMessageFragments(tags, { cwd, source: 'history' });
+  }
   return { fragments, policyAt };
 }
 
@@ -124,15 +129,20 @@ async function pushScan(context: ScanContext): Promise<HookScan | null> {
   const remote = context.args[0] ?? '';
   const tips: string[] = [];
   const exclude: string[] = [`--remotes=${remote}`];
+  const tags = new Map<string, BlobTarget>();
   for (const line of (await readStdin()).split('\n')) {
-    const [, localSha, , remoteSha] = line.trim().split(/\s+/);
+    const [localRef, localSha, , remoteSha] = line.trim().split(/\s+/);
     if (!localSha || ZERO_SHA.test(localSha)) continue;
     if (!tips.includes(localSha)) tips.push(localSha);
+    // An annotated tag is an object of its own, with a message: sent unless the remote has this very tag.
+    if (localRef?.startsWith('refs/tags/') && remoteSha !== localSha && gitOutput(['cat-file', '-t', localSha], context.cwd) === 'tag') {
+      tags.set(localSha, { file: `(tag ${localRef.slice(10)})`, blob: localSha });
+    }
     if (remoteSha && !ZERO_SHA.test(remoteSha) && gitOutput(['cat-file', '-e', `${remoteSha}^{commit}`], context.cwd) !== null) exclude.push(remoteSha);
   }
   if (!tips.length) return null;
   return {
-    parts: await Promise.all(tips.map((tip) => historyPart(context, [tip, '--not', ...exclude], tip))),
+    parts: await Promise.all(tips.map((tip) => historyPart(context, [tip, '--not', ...exclude], tip, tags.has(tip) ? [tags.get(tip)!] : []))),
     target: `the commits to push to ${remote}`,
     blocked: [
       'keyguard blocked this push: the commits above hold a secret. What to do:',

@@ -24,8 +24,9 @@ export function workflowCommand(level: AnnotationLevel, message: string, propert
 
 function annotation(finding: Finding, mask: boolean, remediation: string): string {
   const commit = finding.commit ? ` (commit ${finding.commit.sha.slice(0, 12)}${finding.message ? ', commit message' : ''})` : '';
+  const name = finding.name ? " in the file's name" : '';
   const response = [accountText(finding), verificationText(finding)].filter(Boolean).join('\n');
-  const message = `${finding.description} ${shownSecret(finding, mask)}${commit} [${finding.ruleId}]\n${response ? `${response}\n` : ''}${remediation}`.trimEnd();
+  const message = `${finding.description} ${shownSecret(finding, mask)}${name}${commit} [${finding.ruleId}]\n${response ? `${response}\n` : ''}${remediation}`.trimEnd();
   // A commit message is no file of the repository: an annotation naming one would point nowhere, so it goes
   // on the run (its summary) without a place.
   if (finding.message) return workflowCommand(LEVELS[finding.severity], message, { title: `keyguard: ${finding.description} in a commit message` });

@@ -23,6 +23,7 @@ export function plainFinding(finding: Finding, mask: boolean, showIds = !mask) {
     date: finding.commit?.date ?? null,
     source: finding.source,
     ...(finding.message ? { message: true } : {}),
+    ...(finding.name ? { name: true } : {}),
     ...(finding.decoded ? { decoded: finding.decoded } : {}),
     ...(finding.commits !== undefined ? { commits: finding.commits } : {}),
     ...(response?.account ? { account: response.account } : {}),

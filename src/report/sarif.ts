@@ -47,7 +47,8 @@ function ruleOf(finding: Finding, remediation: string | undefined) {
 function messageText(finding: Finding, mask: boolean): string {
   const { commit } = finding;
   const where = finding.message ? ` in the message of commit ${commit?.sha ?? ''}`.trimEnd() : commit ? `, added by commit ${commit.sha}` : '';
-  return `${finding.description} ${shownSecret(finding, mask)}${where}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.`;
+  const name = finding.name ? " in the file's name" : '';
+  return `${finding.description} ${shownSecret(finding, mask)}${name}${where}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.`;
 }
 
 /**
@@ -95,6 +96,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: Re
       ...(commit ? { commit: commit.sha, author: commit.author, email: commit.email, date: commit.date } : {}),
       ...(finding.commits !== undefined ? { commits: finding.commits } : {}),
       ...(finding.message ? { commitMessage: true } : {}),
+      ...(finding.name ? { fileName: true } : {}),
       ...(finding.response?.account ? { account: finding.response.account } : {}),
       ...(finding.response?.accountName !== undefined ? { accountName: finding.response.accountName } : {}),
       ...(finding.response?.verification ? { verification: finding.response.verification } : {}),

@@ -18,7 +18,7 @@ function excerpt(line: string, column: number): string {
 }
 
 function where(finding: Finding): string {
-  const place = `${finding.file}:${finding.line}:${finding.column}`;
+  const place = finding.name ? `${finding.file} (in its name, column ${finding.column})` : `${finding.file}:${finding.line}:${finding.column}`;
   if (!finding.commit) return place;
   const survived = finding.commits && finding.commits > 1 ? `, still there ${finding.commits - 1} commit(s) later` : '';
   return `${place} in commit ${finding.commit.sha.slice(0, 12)} (${finding.commit.author}, ${finding.commit.date.slice(0, 10)}${survived})`;

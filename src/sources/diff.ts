@@ -2,6 +2,7 @@ import { TextReader } from '../git/reader.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE, type ScanStats, type SourceKind } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { type Hunk, parseHunk, pathOfDiffLine, readLogHeader, readPath, stripPrefix } from './diff-headers.js';
+import { nameFragment } from './names.js';
 
 /** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
 export interface DiffObserver {
@@ -38,7 +39,8 @@ export interface DiffOptions {
  */
 const ADDED = 13;
 
-export const SKIPPED_MODES = new Set(['160000', '120000']); // submodule pointers and symlinks hold no file text
+// Submodule pointers hold a commit id, no text. (A symlink's blob is its target, a path that can hold a key.)
+export const SKIPPED_MODES = new Set(['160000']);
 const NULL_BLOB = /^0+$/;
 
 /** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */
@@ -124,7 +126,10 @@ class DiffParser {
           if (text.length >= RUN_SIZE) yield* chunkText([text], { file: MESSAGE_FILE, source, commit, message: true }, { contextLines: this.options.contextLines });
           else if (text) yield { file: MESSAGE_FILE, source, commit, message: true, text, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
           if (this.options.inserts && this.merge) yield* await this.options.inserts(this.commit!.sha);
-        } else this.headerLine(line);
+        } else if (this.headerLine(line)) {
+          const name = nameFragment({ file: this.file!, source: this.options.source, commit: this.commit });
+          if (name) yield name;
+        }
       }
     } finally {
       await reader.close();
@@ -135,12 +140,12 @@ class DiffParser {
     return this.oldLeft > 0 || this.newLeft > 0;
   }
 
-  /** One line outside a hunk: a file header, a hunk header, or something to pass over. */
-  private headerLine(text: string): void {
+  /** One line outside a hunk: a file header, a hunk header, or something to pass over; true when it names a file new under its path. */
+  private headerLine(text: string): boolean {
     if (!this.reader.complete) this.continuing = '';
     // By first character: hunk headers are most of these lines, and `---` lines match nothing. (An empty line,
     // as after each commit's message, is checked first: reading past a string's end deoptimizes the parser.)
-    if (text.length === 0) return;
+    if (text.length === 0) return false;
     switch (text.charCodeAt(0)) {
       case 64 /* @ */:
         this.startHunk(parseHunk(text));
@@ -158,11 +163,14 @@ class DiffParser {
         break;
       case 114 /* r */:
       case 99 /* c */:
-        if (text.startsWith('rename to ') || text.startsWith('copy to ')) this.file = readPath(text, text.indexOf(' to ') + 4).path;
+        if (text.startsWith('rename to ') || text.startsWith('copy to ')) {
+          this.file = readPath(text, text.indexOf(' to ') + 4).path;
+          return true;
+        }
         break;
       case 110 /* n */:
         if ((text.startsWith('new file mode ') || text.startsWith('new mode ')) && SKIPPED_MODES.has(text.slice(text.lastIndexOf(' ') + 1))) this.skipFile = true;
-        break;
+        return text.startsWith('new file mode ') && this.file !== null;
       case 66 /* B */:
         if (text.startsWith('Binary files ')) this.binaryFile();
         break;
@@ -170,6 +178,7 @@ class DiffParser {
         if (text.startsWith('* Unmerged path ')) this.options.onUnmerged?.(text.slice(16));
         break;
     }
+    return false;
   }
 
   private startHunk(hunk: Hunk | null): void {

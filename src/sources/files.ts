@@ -1,4 +1,4 @@
-import { createReadStream, lstatSync, readFileSync } from 'node:fs';
+import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -8,6 +8,7 @@ import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { SAMPLE, textEncoding } from './binary.js';
 import { chunkText, type FragmentBase } from './chunker.js';
+import { nameFragment } from './names.js';
 
 export interface FileTarget {
   /** where to read it */
@@ -37,7 +38,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== '.git') yield* walk(path);
-    } else if (entry.isFile()) yield path;
+    } else if (entry.isFile() || entry.isSymbolicLink()) yield path;
   }
 }
 
@@ -80,11 +81,11 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
     const stats = await statOrFail(abs, given);
     const repo = options.git ? rootOf(stats.isDirectory() ? abs : resolve(abs, '..')) : null;
     const base = repo ?? options.cwd;
-    if (stats.isFile()) yield { path: abs, file: displayPath(abs, base) };
+    if (stats.isFile() || stats.isSymbolicLink()) yield { path: abs, file: displayPath(abs, base) };
     else if (stats.isDirectory()) {
       if (repo) for await (const rel of gitFiles(repo, displayPath(abs, repo) || '.')) yield { path: join(repo, rel), file: rel };
       else for await (const file of walk(abs)) yield { path: file, file: displayPath(file, base) };
-    } else if (!stats.isSymbolicLink()) throw new UsageError(`${given}: not a regular file or directory`);
+    } else throw new UsageError(`${given}: not a regular file or directory`);
   }
 }
 
@@ -160,7 +161,9 @@ const WHOLE_FILE_LIMIT = 1024 * 1024;
 function contentOf(target: FileTarget): Iterable<Buffer> | AsyncIterable<Buffer> | null {
   try {
     const st = lstatSync(target.path);
-    if (!st.isFile()) return null; // a symlink's content is a path; a submodule is a directory
+    // A symlink's content is its target, as git stores it (and a target can be a key); a submodule is a directory.
+    if (st.isSymbolicLink()) return [readlinkSync(target.path, { encoding: 'buffer' })];
+    if (!st.isFile()) return null;
     return st.size > WHOLE_FILE_LIMIT ? createReadStream(target.path, { highWaterMark: READ_SIZE }) : [readFileSync(target.path)];
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // deleted since it was listed
@@ -173,8 +176,11 @@ export async function* fileFragments(targets: AsyncIterable<FileTarget>, context
   for await (const target of targets) {
     const content = contentOf(target);
     if (!content) continue;
+    const base: FragmentBase = { file: target.file, source: 'file', commit: null };
+    const name = nameFragment(base);
+    if (name) yield name;
     try {
-      yield* fragmentsOf(content, { file: target.file, source: 'file', commit: null }, contextLines, stats);
+      yield* fragmentsOf(content, base, contextLines, stats);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`${target.file}: cannot read (${messageOf(error)})`);

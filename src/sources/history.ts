@@ -8,6 +8,7 @@ import { type DiffObserver, diffFragments } from './diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { logArgs } from './log-args.js';
 import { type MergeProgress, MergeResolutions } from './merge-resolutions.js';
+import { messageTailFragments } from './raw-objects.js';
 
 export interface HistoryOptions {
   cwd: string;
@@ -24,11 +25,26 @@ export interface HistoryOptions {
   mergeProgress?: MergeProgress;
 }
 
+/** The caller's observer (if any), and `ids` gathering the id of each commit read, for messageTailFragments. */
+function noting(ids: string[], observer: DiffObserver | undefined): DiffObserver {
+  return {
+    commit: (info) => {
+      ids.push(info.sha);
+      observer?.commit(info);
+    },
+    watches: (file) => observer?.watches(file) ?? false,
+    deleted: (file, text) => observer?.deleted(file, text),
+    removed: (file) => observer?.removed(file),
+  };
+}
+
 /**
  * Every commit of the revisions in one `git log -p` stream (memory stays bounded whatever its size), oldest
  * first (--reverse --topo-order: a secret's first finding is the commit that added it, and its deletion
  * comes after it): each commit's message as a fragment with `message: true`, then the lines it added (for a
- * merge, what its resolution added), tagged with the commit.
+ * merge, what its resolution added), tagged with the commit. Then, read from the objects, the files git called
+ * binary (binaryBlobFragments) and what messages hold past a NUL byte (messageTailFragments, which is why the
+ * commit ids are kept: ~100 bytes a commit).
  */
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
   const { cwd, revisions, stats, contextLines, source, observer, detector } = options;
@@ -40,10 +56,12 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const stream = gitStream(logArgs(revisions, ['-p', ...DIFF_ARGS, LOG_FORMAT, '--reverse', '--topo-order']), { cwd, env: diffEnv() });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer, onBinary, inserts: (sha) => merges.get(sha) });
+    const ids: string[] = [];
+    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(ids, observer), onBinary, inserts: (sha) => merges.get(sha) });
     await merges.finish();
     observer?.commitsEnd?.();
     yield* binaryBlobFragments([...binaries, ...merges.binaries], { cwd, contextLines, stats, source });
+    yield* messageTailFragments(ids, { cwd, source });
   } finally {
     stop.abort();
   }

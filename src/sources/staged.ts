@@ -6,6 +6,7 @@ import type { Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments, blobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
 import { DIFF_ARGS, DIFF_SCOPE_ARGS, diffEnv } from './diff-options.js';
+import { nameFragment } from './names.js';
 
 export interface StagedOptions {
   cwd: string;
@@ -22,7 +23,7 @@ const CACHED = ['diff', '--cached', '--no-ext-diff'];
 
 /**
  * The files the next commit adds or changes, with their staged blob ids: what --index reads whole.
- * Submodules (160000) and symlinks (120000) hold no file text.
+ * Submodules (160000) hold no file text; a symlink's blob (120000) is its target, read like a file.
  */
 async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
   const targets: BlobTarget[] = [];
@@ -35,7 +36,7 @@ async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
     }
     const [, mode, , blob] = header.split(' ');
     header = null;
-    if (mode.startsWith('100')) targets.push({ file: record, blob });
+    if (mode.startsWith('100') || mode === '120000') targets.push({ file: record, blob });
   }
   return targets;
 }
@@ -48,7 +49,12 @@ async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
 export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
   const { cwd, stats, contextLines } = options;
   if (options.wholeFiles) {
-    yield* blobFragments(await stagedBlobs(cwd), { cwd, contextLines, stats, source: 'staged' });
+    const targets = await stagedBlobs(cwd);
+    for (const { file } of targets) {
+      const name = nameFragment({ file, source: 'staged', commit: null });
+      if (name) yield name;
+    }
+    yield* blobFragments(targets, { cwd, contextLines, stats, source: 'staged' });
     return;
   }
   const binaries: BlobTarget[] = [];

@@ -1,0 +1,80 @@
+// Messages git's own output does not show whole: a commit message after a NUL byte (git log prints a message
+// only up to its first NUL; `git commit` refuses one, but `git hash-object -t commit` writes it and a push
+// carries it), and annotated tags' messages (git log shows commits only). Both are read from the raw objects.
+import { type BlobTarget, blobContents } from '../git/blobs.js';
+import { gitStream, records } from '../git/stream.js';
+import { type CommitInfo, type Fragment, MESSAGE_FILE, type SourceKind } from '../types.js';
+
+export interface RawObjectOptions {
+  cwd: string;
+  source: SourceKind;
+}
+
+/** An object's whole bytes (commits and tags are small). */
+async function bytesOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+/** `Name <email> 1700000000 +0130` (an author, committer or tagger line's value) as a CommitInfo's fields. */
+function personOf(value: string | undefined): Omit<CommitInfo, 'sha'> {
+  const match = /^(.*?) <([^>]*)> (\d+) ([+-])(\d\d)(\d\d)$/.exec(value ?? '');
+  if (!match) return { author: value ?? '', email: '', date: '' };
+  const [, author, email, seconds, sign, hours, minutes] = match;
+  const offset = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+  // The local time of the offset, written as git's %aI writes it.
+  const local = new Date((Number(seconds) + offset * 60) * 1000).toISOString().slice(0, 19);
+  return { author, email, date: `${local}${sign}${hours}:${minutes}` };
+}
+
+/** A commit or tag object: its header fields (the first of each name) and its message, as text. */
+function parseObject(bytes: Buffer): { headers: Map<string, string>; message: string } {
+  const end = bytes.indexOf('\n\n');
+  const headers = new Map<string, string>();
+  for (const line of bytes.toString('utf8', 0, end === -1 ? bytes.length : end).split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0 && !headers.has(line.slice(0, space))) headers.set(line.slice(0, space), line.slice(space + 1));
+  }
+  // minus the newline cat-file --batch adds after each object
+  const message = end === -1 ? '' : bytes.toString('utf8', end + 2, bytes.length - 1).replace(/\n+$/, '');
+  return { headers, message };
+}
+
+/**
+ * The messages of these commits past their first NUL byte, as message fragments: the whole message is the
+ * text (a key before the NUL pairs with a secret after it), only what follows the NUL is reported (the part
+ * before it came through git log). Messages without a NUL are passed over without being decoded.
+ */
+export async function* messageTailFragments(ids: string[], options: RawObjectOptions): AsyncGenerator<Fragment> {
+  const targets = ids.map((blob) => ({ file: MESSAGE_FILE, blob }));
+  for await (const { target, bytes } of blobContents(targets, options.cwd)) {
+    const raw = await bytesOf(bytes);
+    const body = raw.indexOf('\n\n');
+    if (body === -1 || raw.indexOf(0, body) === -1) continue;
+    const { headers, message } = parseObject(raw);
+    const commit = { sha: target.blob, ...personOf(headers.get('author')) };
+    yield { file: MESSAGE_FILE, source: options.source, commit, message: true, text: message, line: 1, column: 1, reportStart: message.indexOf('\0') + 1, reportEnd: Number.POSITIVE_INFINITY };
+  }
+}
+
+/** The annotated tags of the repository (refs/tags/* that point at a tag object), named `(tag NAME)`. */
+export async function annotatedTags(cwd: string): Promise<BlobTarget[]> {
+  const tags: BlobTarget[] = [];
+  const format = '--format=%(objecttype) %(objectname) %(refname:strip=2)';
+  for await (const record of records(gitStream(['for-each-ref', format, 'refs/tags'], { cwd }), 10)) {
+    const [type, id, ...name] = record.split(' ');
+    if (type === 'tag') tags.push({ file: `(tag ${name.join(' ')})`, blob: id });
+  }
+  return tags;
+}
+
+/** The messages of annotated tags, as message fragments of the tag object (its id, tagger and date). */
+export async function* tagMessageFragments(tags: BlobTarget[], options: RawObjectOptions): AsyncGenerator<Fragment> {
+  for await (const { target, bytes } of blobContents(tags, options.cwd)) {
+    const { headers, message } = parseObject(await bytesOf(bytes));
+    if (!message) continue;
+    const commit = { sha: target.blob, ...personOf(headers.get('tagger')) };
+    yield { file: target.file, source: options.source, commit, message: true, text: message, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+  }
+}
