@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyguard } from './helpers/cli.js';
 import { fakeKeyId } from './helpers/keys.js';
@@ -74,6 +74,13 @@ describe('runs that name no range', () => {
       expect(result.code, result.stderr).toBe(1);
       expect((JSON.parse(result.stdout) as unknown[]).length).toBeGreaterThanOrEqual(3);
     }
+    // With a cached state file the scheduled run reads only what the last one did not, and reports the same.
+    const state = sandbox.path('ci-state.json');
+    const env = { CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: event };
+    const runs = [1, 2].map(() => keyguard(['ci', '--state', state, '--format', 'json'], { cwd: repo.dir, env: { ...sandbox.env, ...env } }));
+    expect(runs.map((r) => r.code)).toEqual([1, 1]);
+    expect(runs[1].stdout).toBe(runs[0].stdout);
+    expect(existsSync(state)).toBe(true);
     const gitlab = { CI: 'true', GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'schedule', CI_COMMIT_SHA: base };
     expect(keyguard(['ci'], { cwd: repo.dir, env: { ...sandbox.env, ...gitlab } }).code).toBe(0);
   });

@@ -18,6 +18,7 @@ interface CiArgs extends ReportArgs {
   base?: string;
   head?: string;
   trustPrAllows: boolean;
+  state?: string;
 }
 
 export const ciCommand: CommandModule<object, CiArgs> = {
@@ -27,6 +28,7 @@ export const ciCommand: CommandModule<object, CiArgs> = {
     withReportOptions(yargs as Argv<object>)
       .option('base', { type: 'string', describe: 'compare with REF instead of the range the CI environment names' })
       .option('head', { type: 'string', describe: 'the last commit to scan (default: the CI environment\'s, else HEAD)' })
+      .option('state', { type: 'string', describe: 'scheduled and manual runs: scan the history incrementally, keeping the state in FILE (a CI cache)' })
       .option('trust-pr-allows', {
         type: 'boolean',
         default: false,
@@ -48,17 +50,9 @@ function say(message: GateMessage, args: CiArgs): void {
 
 /** A scheduled or manual run: the whole history of its ref, with the ref's own policy (it is the base). */
 async function scanRefHistory(cwd: string, wanted: CiHistory, args: CiArgs): Promise<number> {
-  const [{ runHistoryScan }, { historyFragments }] = await Promise.all([import('./history-scan.js'), import('../sources/history.js')]);
-  const revisions = [wanted.head];
-  return runHistoryScan(
-    {
-      cwd,
-      target: `${wanted.origin}: history of ${wanted.head.slice(0, 12)}`,
-      countArgs: revisions,
-      fragments: ({ stats, contextLines, observer, detector }) => historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector }),
-    },
-    args,
-  );
+  const [{ runHistoryScan }, { historyScan }] = await Promise.all([import('./history-scan.js'), import('./scan-history.js')]);
+  const target = `${wanted.origin}: history of ${wanted.head.slice(0, 12)}`;
+  return runHistoryScan(historyScan(cwd, [wanted.head], target, args.state === undefined ? null : { statePath: args.state }), args);
 }
 
 async function runCi(args: CiArgs): Promise<number> {

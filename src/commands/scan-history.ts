@@ -4,7 +4,7 @@ import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
 import { annotatedTags, tagMessageFragments } from '../sources/raw-objects.js';
 import type { Fragment } from '../types.js';
-import { runHistoryScan } from './history-scan.js';
+import { type HistoryScan, runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
 
 interface ScanHistoryArgs extends ReportArgs {
@@ -19,6 +19,23 @@ interface ScanHistoryArgs extends ReportArgs {
 async function* withTags(history: AsyncIterable<Fragment>, cwd: string, revisions: string[]): AsyncGenerator<Fragment> {
   yield* history;
   if (revisions.includes('--all') || revisions.includes('--tags')) yield* tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' });
+}
+
+/**
+ * The history scan of `revisions`, read whole or (`incremental`) only where the last incremental run did not
+ * read, its state in `statePath` (default: the git directory). Shared with `keyguard ci`'s scheduled runs.
+ */
+export function historyScan(cwd: string, revisions: string[], target: string, incremental: { statePath?: string } | null): HistoryScan {
+  return {
+    cwd,
+    target,
+    countArgs: revisions,
+    fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
+      withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), cwd, revisions),
+    collect: incremental
+      ? async (context) => (await import('../incremental/scan.js')).incrementalFindings({ cwd, revisions, statePath: incremental.statePath, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) })
+      : undefined,
+  };
 }
 
 export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
@@ -47,18 +64,7 @@ export const scanHistoryCommand: CommandModule<object, ScanHistoryArgs> = {
     if (args.state !== undefined && !args.incremental) throw new UsageError('--state FILE goes with --incremental');
     if (args.incremental && passThrough.length) throw new UsageError(`--incremental takes no git log arguments (got ${passThrough.join(' ')})`);
     const target = args.branch ? `history of ${args.branch}` : 'history of all refs';
-    process.exitCode = await runHistoryScan(
-      {
-        cwd,
-        target: args.sinceCommit ? `${target} since ${args.sinceCommit}` : target,
-        countArgs: revisions,
-        fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
-          withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), cwd, revisions),
-        collect: args.incremental
-          ? async (context) => (await import('../incremental/scan.js')).incrementalFindings({ cwd, revisions, statePath: args.state, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) })
-          : undefined,
-      },
-      args,
-    );
+    const scan = historyScan(cwd, revisions, args.sinceCommit ? `${target} since ${args.sinceCommit}` : target, args.incremental ? { statePath: args.state } : null);
+    process.exitCode = await runHistoryScan(scan, args);
   },
 };
