@@ -16,14 +16,21 @@ function hasSequentialRun(value: string): boolean {
   return false;
 }
 
-/** The value is a shorter piece said over again (at least twice): abcdefghijabcdefghij. */
+/**
+ * The value is a shorter piece said over again (at least twice): abcdefghijabcdefghij. Its shortest period is
+ * its length less its longest proper prefix that is also a suffix (the KMP failure function): linear, where
+ * trying every period took quadratic time on a long value of one repeated pair.
+ */
 function isPeriodic(value: string): boolean {
-  for (let period = 1; period <= value.length / 2; period++) {
-    let i = period;
-    while (i < value.length && value.charCodeAt(i) === value.charCodeAt(i - period)) i++;
-    if (i === value.length) return true;
+  const n = value.length;
+  if (n < 2) return false;
+  const border = new Int32Array(n);
+  for (let i = 1, k = 0; i < n; i++) {
+    while (k > 0 && value.charCodeAt(i) !== value.charCodeAt(k)) k = border[k - 1];
+    if (value.charCodeAt(i) === value.charCodeAt(k)) k++;
+    border[i] = k;
   }
-  return false;
+  return n - border[n - 1] <= n / 2;
 }
 
 export function looksHandMade(value: string): boolean {
