@@ -1,10 +1,12 @@
 import { escapeRegExp, forEachMatch } from '../regex.js';
 import { type Finding, type Fragment, keywordAnyCase, type Rule, type RuleSet } from '../types.js';
-import { base64Tokens, type EncodedToken, encodedPrefixes, urlTokens } from './decode.js';
+import { base64Tokens, base64TokensAt, EncodedPrefixes, type EncodedHit, type EncodedToken, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from './fingerprint.js';
-import { LineIndex } from './lines.js';
+import { firstWhere, LineIndex } from './lines.js';
 import { looksHandMade } from './placeholder.js';
+import { type DecodedLine, decodedLines } from './views.js';
+import { detectorWork } from './work.js';
 
 /** A regex match before its context, entropy and allowed values are weighed. */
 interface Candidate {
@@ -14,8 +16,8 @@ interface Candidate {
   end: number;
   secret: string;
   line: number;
-  /** the line as the rule saw it: decoded candidates see the line with their token decoded */
-  context: string;
+  /** the line as the rule saw it: decoded candidates see the line with its tokens decoded */
+  context: LineText;
   decoded?: 'base64' | 'url';
   /** a documented example or placeholder: never reported, and never a pair for another rule */
   allowedValue: boolean;
@@ -23,6 +25,30 @@ interface Candidate {
 
 /** Text as line keywords are compared: lowercase, letters and digits only (`SECRET_KEY` → `secretkey`). */
 export const normalizeForKeywords = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * A line that candidates share, normalized and searched for each rule's line keywords once, however many
+ * candidates it holds: asked per candidate, a long line of many values was read once per value.
+ */
+class LineText {
+  private normalized: string | null = null;
+  private readonly named = new Map<readonly string[], boolean>();
+
+  constructor(readonly text: string) {}
+
+  /** Whether the line holds one of `keywords` (normalized: see normalizeForKeywords). */
+  holdsOneOf(keywords: readonly string[]): boolean {
+    let holds = this.named.get(keywords);
+    if (holds === undefined) {
+      this.normalized ??= normalizeForKeywords(this.text);
+      detectorWork.contextChars += this.normalized.length;
+      const { normalized } = this;
+      holds = keywords.some((keyword) => normalized.includes(keyword));
+      this.named.set(keywords, holds);
+    }
+    return holds;
+  }
+}
 
 const NOWHERE: ReadonlyArray<[number, number]> = [];
 const NO_KEYWORDS: ReadonlyMap<string, number[]> = new Map();
@@ -58,6 +84,54 @@ class LineSet {
   }
 }
 
+/** The lines of a text as LineTexts, each made once and only when asked for. */
+class LineTexts {
+  private readonly made = new Map<number, LineText>();
+
+  constructor(private readonly lines: LineIndex) {}
+
+  of(line: number): LineText {
+    let text = this.made.get(line);
+    if (!text) this.made.set(line, (text = new LineText(this.lines.line(line))));
+    return text;
+  }
+}
+
+/**
+ * Where each rule's candidates stand, for the context checks: one lookup per check, where searching every
+ * other candidate made a line of many values quadratic.
+ */
+class CandidateLines {
+  /** per rule id, the sorted lines of its candidates that can be a pair (not allowed values) */
+  private readonly pairable = new Map<string, number[]>();
+  /** `rule id, line` of every candidate */
+  private readonly valued = new Set<string>();
+
+  constructor(candidates: readonly Candidate[]) {
+    for (const c of candidates) {
+      this.valued.add(`${c.rule.id}\n${c.line}`);
+      if (c.allowedValue) continue;
+      const list = this.pairable.get(c.rule.id);
+      if (list) list.push(c.line);
+      else this.pairable.set(c.rule.id, [c.line]);
+    }
+    for (const list of this.pairable.values()) list.sort((a, b) => a - b);
+  }
+
+  /** Whether rule `id` has a pair within `window` lines of `line`. */
+  pairNear(id: string, line: number, window: number): boolean {
+    const list = this.pairable.get(id);
+    if (!list) return false;
+    const i = firstWhere(list.length, (k) => list[k] >= line - window);
+    return i < list.length && list[i] <= line + window;
+  }
+
+  /** Whether `rule` has a candidate on `line`. */
+  holds(rule: Rule, line: number): boolean {
+    return this.valued.has(`${rule.id}\n${line}`);
+  }
+}
+
 /**
  * Turns fragments into findings with the rules of a RuleSet. Stateless between fragments, so one Detector
  * serves every source and every file.
@@ -71,8 +145,8 @@ export class Detector {
    * case stops the regex at every `a`.
    */
   private readonly keywordRegexes: RegExp[];
-  /** how the keywords begin base64-encoded; null when base64 values are decoded everywhere */
-  private readonly encodedKeywordRegex: RegExp | null;
+  /** key prefixes as they stand base64-encoded; null when base64 values are decoded everywhere */
+  private readonly encodedPrefixes: EncodedPrefixes | null;
   /** the widest pairing window of any rule: how many lines of context a source should keep around a seam */
   readonly contextLines: number;
 
@@ -90,10 +164,12 @@ export class Detector {
     if (anyCase.length) this.keywordRegexes.push(new RegExp(alternation(anyCase), 'gi'));
     // A rule without keywords may match anywhere, so its decoded matches may stand anywhere too.
     const everywhere = this.rules.some((rule) => rule.keywords.length === 0);
-    // Values that begin with an encoded keyword of a rule that needs no context (an encoded `AKIA…`) can be
-    // findings on their own; a context rule's encoded match needs a keyword line or such a pair near it.
-    const anchorKeywords = this.rules.filter((rule) => !rule.context).flatMap((rule) => rule.keywords);
-    this.encodedKeywordRegex = everywhere ? null : new RegExp(alternation(encodedPrefixes(anchorKeywords)) || '(?!)', 'g');
+    // Base64 that encodes a key prefix (the capital keywords of rules that need no context: `AKIA`, alone or
+    // inside an encoded credentials file or JSON) can hold a finding with no keyword on its line; a secret
+    // encoded beside it pairs with it. Words matched in any case (`secret`) are not searched for encoded: in
+    // every case at every alignment they cost a scan about 3% more, and their values need a named line anyway.
+    const prefixes = this.rules.filter((rule) => !rule.context).flatMap((rule) => rule.keywords.filter((k) => !keywordAnyCase(k)));
+    this.encodedPrefixes = everywhere ? null : new EncodedPrefixes([...new Set(prefixes)]);
   }
 
 
@@ -102,18 +178,21 @@ export class Detector {
     const lines = new LineIndex(text, fragment.markedLines);
     const keywordLines = this.keywordLines(text, lines);
     const candidates: Candidate[] = [];
+    // Decoded first: an encoded key ID is a pair that sends the pairing rules to the lines around it.
+    this.collectDecoded(text, lines, keywordLines, candidates);
 
+    const lineTexts = new LineTexts(lines);
     for (const rule of this.rules) {
       for (const [from, to] of this.searchRanges(rule, keywordLines, candidates, lines)) {
         const slice = to - from === text.length ? text : text.slice(from, to);
+        detectorWork.ruleChars += slice.length;
         for (const match of slice.matchAll(rule.regex)) {
           const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
           const line = lines.lineOf(from + start);
-          candidates.push(this.candidate(rule, from + start, from + end, slice.slice(start, end), line, lines.line(line)));
+          candidates.push(this.candidate(rule, from + start, from + end, slice.slice(start, end), line, lineTexts.of(line)));
         }
       }
     }
-    this.collectDecoded(text, lines, keywordLines, candidates);
     if (candidates.length === 0) return [];
     candidates.sort((a, b) => a.start - b.start);
 
@@ -121,12 +200,14 @@ export class Detector {
     const reportEnd = fragment.reportEnd ?? Number.POSITIVE_INFINITY;
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    const candidateLines = new CandidateLines(candidates);
     for (const c of candidates) {
       if (c.start < reportStart || c.start >= reportEnd || c.allowedValue) continue;
       if (c.rule.entropy > 0 && shannonEntropy(c.secret) < c.rule.entropy) continue;
-      if (!this.hasContext(c, candidates, lines)) continue;
-      const span = `${c.start}:${c.end}`;
-      if (seen.has(span)) continue; // two rules on the same characters: the first rule names it
+      if (!this.hasContext(c, candidateLines, lineTexts)) continue;
+      // Two rules on the same characters: the first rule names it. One encoded token can hold several secrets.
+      const span = `${c.start}:${c.end}:${c.secret}`;
+      if (seen.has(span)) continue;
       seen.add(span);
       findings.push(this.finding(fragment, lines, c));
     }
@@ -186,7 +267,7 @@ export class Detector {
         }),
       );
       if (!takesWhole) continue;
-      const { allowedValue } = this.candidate(rule, 0, value.length, value, 1, value);
+      const { allowedValue } = this.candidate(rule, 0, value.length, value, 1, new LineText(value));
       const reported = !allowedValue && (rule.entropy === 0 || shannonEntropy(value) >= rule.entropy);
       if (reported && (rule.severity === 'critical' || rule.severity === 'high')) return { rule, credential: true };
       shaped ??= rule;
@@ -194,7 +275,7 @@ export class Detector {
     return shaped && { rule: shaped, credential: false };
   }
 
-  private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: string, decoded?: Candidate['decoded']): Candidate {
+  private candidate(rule: Rule, start: number, end: number, secret: string, line: number, context: LineText, decoded?: Candidate['decoded']): Candidate {
     const allowedValue = rule.allowed.some((re) => re.test(secret)) || (rule.filterPlaceholders && this.isPlaceholder(rule, secret));
     return { rule, start, end, secret, line, context, decoded, allowedValue };
   }
@@ -210,64 +291,71 @@ export class Detector {
   }
 
   /**
-   * Where base64 values are decoded: lines within the pairing window of a keyword line or of a value that
-   * begins with an encoded keyword of a context-free rule (a Kubernetes Secret's `QUtJQ…` is `AKIA…`). Decoding every
-   * token of every line was the costliest step of a scan, and a decoded secret with no keyword near it and no
-   * key at its start could not be reported anyway, but by a rule without keywords (then: everywhere).
+   * Where every base64 run is decoded: lines within the pairing window of a keyword line or of base64 that
+   * encodes a key prefix (a Kubernetes Secret's `QUtJQ…` is `AKIA…`). Decoding every run of every line was the
+   * costliest step of a scan, and a decoded secret with no keyword near it and no key beside it could not be
+   * reported anyway, but by a rule without keywords (then: everywhere).
    */
-  private decodeRanges(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>): ReadonlyArray<[number, number]> {
-    if (!this.encodedKeywordRegex) return [[0, text.length]];
+  private decodeRanges(lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>, hits: readonly EncodedHit[]): ReadonlyArray<[number, number]> {
+    if (!this.encodedPrefixes) return [[0, lines.textLength]];
     const wanted = new LineSet();
     for (const list of keywordLines.values()) for (const line of list) wanted.addAround(line, this.contextLines, this.contextLines, lines);
     // An encoded key is a pair for an encoded secret beside it: decode around it too.
-    forEachMatch(this.encodedKeywordRegex, text, (index) => wanted.addAround(lines.lineOf(index), this.contextLines, this.contextLines, lines));
+    for (const hit of hits) wanted.addAround(lines.lineOf(hit.index), this.contextLines, this.contextLines, lines);
     return wanted.ranges(lines);
   }
 
-  /** Runs every rule over each encoded token's line with the token decoded; reports at the encoded span. */
+  /**
+   * Runs every rule once over each line that holds encoded tokens, with all of them decoded (a view), and
+   * reports what a rule finds in decoded text at the encoded token. Base64 and URL tokens may overlap (a
+   * URL's path can be base64): each kind has views of its own.
+   */
   private collectDecoded(text: string, lines: LineIndex, keywordLines: ReadonlyMap<string, number[]>, candidates: Candidate[]): void {
-    const tokens: EncodedToken[] = [];
-    for (const [from, to] of this.decodeRanges(text, lines, keywordLines)) base64Tokens(text, from, to, tokens);
-    urlTokens(text, tokens);
-    for (const token of tokens) {
-      const line = lines.lineOf(token.start);
-      const lineStart = lines.start(line);
-      const before = text.slice(lineStart, token.start);
-      const virtual = before + token.decoded + text.slice(token.end, lines.end(line));
-      const decodedEnd = before.length + token.decoded.length;
-      const raw = text.slice(token.start, token.end);
-      for (const rule of this.rules) {
-        for (const match of virtual.matchAll(rule.regex)) {
-          const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
-          if (end <= before.length || start >= decodedEnd) continue; // outside the decoded part: the plain pass saw it
-          const secret = virtual.slice(start, end);
-          if (raw.includes(secret)) continue; // it stands unencoded in the token too: the plain pass saw it
-          candidates.push(this.candidate(rule, token.start, token.end, secret, line, virtual, token.encoding));
-        }
+    const hits = this.encodedPrefixes?.find(text) ?? [];
+    const base64: EncodedToken[] = [];
+    for (const [from, to] of this.decodeRanges(lines, keywordLines, hits)) base64Tokens(text, from, to, base64);
+    if (hits.length) {
+      const lineBounds = (offset: number): [number, number] => {
+        const line = lines.lineOf(offset);
+        return [lines.start(line), lines.end(line)];
+      };
+      base64TokensAt(text, hits, new Set(base64.map((token) => token.start)), lineBounds, base64);
+      base64.sort((a, b) => a.start - b.start);
+    }
+    const url: EncodedToken[] = [];
+    urlTokens(text, url);
+    for (const tokens of [base64, url]) {
+      for (const { line, view } of decodedLines(text, lines, tokens)) this.readView(view, line, candidates);
+    }
+  }
+
+  private readView(view: DecodedLine, line: number, candidates: Candidate[]): void {
+    const context = new LineText(view.text);
+    for (const rule of this.rules) {
+      detectorWork.ruleChars += view.text.length;
+      for (const match of view.text.matchAll(rule.regex)) {
+        const [start, end] = match.indices![rule.secretGroup] ?? match.indices![0];
+        const token = view.tokenOf(start, end);
+        if (token) candidates.push(this.candidate(rule, token.start, token.end, view.text.slice(start, end), line, context, token.encoding));
       }
     }
   }
 
-  private hasContext(c: Candidate, all: Candidate[], lines: LineIndex): boolean {
+  private hasContext(c: Candidate, candidates: CandidateLines, lineTexts: LineTexts): boolean {
     const context = c.rule.context;
     if (!context) return true;
     if (context.standalone?.test(c.secret)) return true;
     if (context.lineKeywords.length > 0) {
-      const named = (text: string) => {
-        const normalized = normalizeForKeywords(text);
-        return context.lineKeywords.some((keyword) => normalized.includes(keyword));
-      };
-      if (named(c.context)) return true;
+      if (c.context.holdsOneOf(context.lineKeywords)) return true;
       // A name on a line above (`<name>fs.s3a.secret.key</name>`, `- name: AWS_SECRET_ACCESS_KEY`) names this
       // value, unless a value of the same rule stands between: that one is the name's.
       for (let line = c.line - 1; line >= Math.max(0, c.line - context.keywordLinesAbove); line--) {
-        if (all.some((other) => other.rule === c.rule && other.line === line)) break;
-        if (named(lines.line(line))) return true;
+        if (candidates.holds(c.rule, line)) break;
+        if (lineTexts.of(line).holdsOneOf(context.lineKeywords)) return true;
       }
     }
-    return all.some(
-      (other) => !other.allowedValue && context.pairWith.has(other.rule.id) && Math.abs(other.line - c.line) <= context.pairWindow,
-    );
+    for (const id of context.pairWith) if (candidates.pairNear(id, c.line, context.pairWindow)) return true;
+    return false;
   }
 
   private finding(fragment: Fragment, lines: LineIndex, c: Candidate): Finding {

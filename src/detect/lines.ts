@@ -1,3 +1,15 @@
+/** The first index in [0, length) at which `reached` holds, or `length`: `reached` is false, then true (a binary search). */
+export function firstWhere(length: number, reached: (index: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (reached(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /**
  * Maps offsets in a text to line indexes and line bounds; built on first use, as most texts match nothing.
  * In a marked text (Fragment.markedLines) a carriage return that begins a line is git's mark, not part of it.
@@ -31,14 +43,7 @@ export class LineIndex {
   /** 0-based index of the line holding `offset`. */
   lineOf(offset: number): number {
     const nl = this.offsets();
-    let lo = 0;
-    let hi = nl.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (nl[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstWhere(nl.length, (i) => nl[i] >= offset);
   }
 
   /** Offset where line `index` starts (after its mark, in a marked text). */

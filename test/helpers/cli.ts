@@ -18,6 +18,8 @@ export function keyguard(args: string[], options: { cwd?: string; env?: NodeJS.P
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: 60_000,
+    // Reports of many findings run to megabytes; the default 1 MB would fail them as ENOBUFS.
+    maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

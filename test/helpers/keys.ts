@@ -25,6 +25,17 @@ function draw(alphabet: string, length: number, seed: string): string {
   return out;
 }
 
+/** A seeded generator of 32-bit unsigned integers: the same sequence on every run. */
+export const seededRandom = (seed: string) => generator(`random:${seed}`);
+
+/** `length` bytes from a seeded generator: random-looking data that is the same on every run. */
+export function seededBytes(seed: string, length: number): Buffer {
+  const next = generator(`bytes:${seed}`);
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) bytes[i] = next() & 0xff;
+  return bytes;
+}
+
 /** A generated access key ID: AKIA (or another prefix) and 16 base32 characters. */
 export const fakeKeyId = (seed: string, prefix = 'AKIA') => prefix + draw(BASE32, 16, `id:${seed}`);
 
