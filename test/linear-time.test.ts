@@ -47,7 +47,7 @@ describe('keyguard scan on hostile files', () => {
   const sandbox = new Sandbox();
   afterAll(() => sandbox.cleanup());
 
-  it.each(['json'])('finishes in %s, however many findings share a line', (format) => {
+  it.each(['json', 'text', 'sarif', 'junit', 'github'])('finishes in %s, however many findings share a line', (format) => {
     const dir = sandbox.path(`hostile-${format}`);
     mkdirSync(dir);
     for (const { name, text } of hostileInputs(100)) writeFileSync(join(dir, `${name}.txt`), `${text}\n`);

@@ -46,7 +46,8 @@ describe('history reports mask every found secret on every shown line', () => {
     const range = repo.keyguard(['scan-range', 'HEAD~1..HEAD', '--format', 'sarif']);
     expect(range.code).toBe(1);
     for (const form of clearForms(encodedLine)) expect(range.stdout).not.toContain(form);
-    expect(repo.keyguard(['scan-history', '--no-mask', '--format', 'sarif']).stdout).toContain(encodedLine);
+    // Snippets are a 160-character window of the line; the first finding's starts the line.
+    expect(repo.keyguard(['scan-history', '--no-mask', '--format', 'sarif']).stdout).toContain(encodedLine.slice(0, 150));
   });
 });
 

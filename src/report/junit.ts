@@ -1,5 +1,5 @@
 import type { Finding } from '../types.js';
-import { type ReportMask, reportMask, shownSecret } from './mask.js';
+import { type ReportMask, excerpt, reportMask, shownSecret } from './mask.js';
 import { responseLines } from './response.js';
 import { type ChangeAllow, type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
@@ -18,7 +18,7 @@ function testCase(finding: Finding, mask: boolean, masked: ReportMask, remediati
   const place = `${finding.file}:${finding.line}:${finding.column}`;
   const commit = finding.commit ? ` in commit ${finding.commit.sha}` : '';
   const summary = `${finding.description} ${shownSecret(finding, mask)} at ${place}${commit}`;
-  const details = [summary, `  | ${masked.line(finding)}`, remediation, ...responseLines(finding, showIds)].filter(Boolean).join('\n');
+  const details = [summary, `  | ${excerpt(masked.line(finding), finding.column)}`, remediation, ...responseLines(finding, showIds)].filter(Boolean).join('\n');
   // GitLab shows `name` in the test list and reads `file` to link the failure to the source.
   return [
     `    <testcase classname="keyguard.${xmlEscape(finding.ruleId)}" name="${xmlEscape(`${finding.ruleId} ${place}${commit}`)}" file="${xmlEscape(finding.file)}" time="0">`,

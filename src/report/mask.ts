@@ -51,3 +51,17 @@ export function reportMask(findings: readonly Finding[], mask: boolean): ReportM
 export function shownSecret(finding: Finding, mask: boolean): string {
   return mask ? maskSecret(finding.secret) : finding.secret;
 }
+
+const SHOWN_LINE = 160;
+
+/**
+ * A long line cut down to a window around the secret: a minified line can be megabytes and hold thousands of
+ * findings, and a report that repeats it whole per finding outgrows any string (SARIF, JUnit) or any terminal.
+ */
+export function excerpt(line: string, column: number): string {
+  const start = line.length <= SHOWN_LINE ? 0 : Math.max(0, Math.min(column - 1 - SHOWN_LINE / 4, line.length - SHOWN_LINE));
+  const end = start + SHOWN_LINE;
+  // Cut first, then tidy: the work is the window's, however long the line.
+  const window = line.slice(start, end).replace(/\t/g, ' ');
+  return `${start > 0 ? '…' : ''}${end < line.length ? window : window.trimEnd()}${end < line.length ? '…' : ''}`;
+}

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageInfo } from '../package-files.js';
 import type { Finding, Severity } from '../types.js';
-import { type ReportMask, reportMask, shownSecret } from './mask.js';
+import { type ReportMask, excerpt, reportMask, shownSecret } from './mask.js';
 import { renderSteps } from './response.js';
 import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
@@ -83,7 +83,7 @@ function resultOf(finding: Finding, ruleIndex: number, mask: boolean, masked: Re
             startColumn: finding.column,
             endLine: finding.line,
             endColumn: finding.endColumn,
-            snippet: { text: masked.line(finding) },
+            snippet: { text: excerpt(masked.line(finding), finding.column) },
           },
         },
       },

@@ -1,20 +1,10 @@
 import type { Finding, ScanStats } from '../types.js';
-import { reportMask, shownSecret } from './mask.js';
+import { excerpt, reportMask, shownSecret } from './mask.js';
 import { responseLines } from './response.js';
 import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
 
-const SHOWN_LINE = 160;
-
 function paint(color: boolean | undefined, code: number, text: string): string {
   return color ? `\x1b[${code}m${text}\x1b[0m` : text;
-}
-
-/** A long line cut down to a window around the secret. */
-function excerpt(line: string, column: number): string {
-  const trimmed = line.replace(/\t/g, ' ');
-  if (trimmed.length <= SHOWN_LINE) return trimmed.trimEnd();
-  const start = Math.max(0, Math.min(column - 1 - SHOWN_LINE / 4, trimmed.length - SHOWN_LINE));
-  return `${start > 0 ? '…' : ''}${trimmed.slice(start, start + SHOWN_LINE)}${start + SHOWN_LINE < trimmed.length ? '…' : ''}`;
 }
 
 function where(finding: Finding): string {
