@@ -34,7 +34,7 @@ export function withReportOptions<T>(yargs: Argv<T>) {
     .option('color', { type: 'boolean', describe: 'colour the text report (default: on a terminal, or when FORCE_COLOR is set)' })
     .option('verify', { type: 'boolean', default: false, describe: 'ask AWS STS (GetCallerIdentity) whether each key pair found is live, and whose it is; nothing is sent without it' })
     .option('baseline', { type: 'string', describe: 'report only findings not recorded in this baseline file' })
-    .option('show-secrets-in-ci', { type: 'boolean', default: false, describe: 'confirm --no-mask in CI (CI, GITHUB_ACTIONS, GITLAB_CI, JENKINS_URL, … set): a CI log is read by many and kept for months' })
+    .option('show-secrets-in-ci', { type: 'boolean', default: false, describe: 'confirm --no-mask in CI (CI, GITHUB_ACTIONS, GITLAB_CI, JENKINS_URL, ... set): a CI log is read by many and kept for months' })
     .check((args) => {
       if (args.output === '') throw new UsageError('--output needs a file name');
       if (args.redact && !args.mask) throw new UsageError('--redact and --no-mask contradict each other: choose one');

@@ -40,6 +40,13 @@ export interface BlobContent {
 const UNREAD_LIMIT = 4 * 1024 * 1024;
 
 /**
+ * The ids go to git whole, so --buffer lets it write its output in blocks: without it git writes (and Node
+ * reads) each object apart, thousands of small reads for a history's commits (express's 6,413: 110 ms against
+ * 45 ms).
+ */
+const CAT_FILE = ['cat-file', '--batch', '--buffer'];
+
+/**
  * The contents of blobs, read through `git cat-file --batch` and streamed (a staged file of gigabytes never
  * sits in memory). What a reader leaves unread of a blob (a binary after its first bytes) is passed over when
  * it asks for the next one. Missing objects are left out.
@@ -48,7 +55,7 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
   let next = 0;
   while (next < targets.length) {
     const input = targets.slice(next).map((t) => t.blob).join('\n') + '\n';
-    const reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd, input, env: storedObjectsEnv() }));
+    const reader = new StreamReader(gitStream(CAT_FILE, { cwd, input, env: storedObjectsEnv() }));
     try {
       while (next < targets.length) {
         const target = targets[next++];
@@ -68,3 +75,37 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
     }
   }
 }
+
+/**
+ * Which of these objects hold a NUL byte, checked in one `git cat-file --batch` pass that hands no object out:
+ * commit and tag objects almost never hold one, and a history has tens of thousands of them (reading each as
+ * blobContents does cost express's scan 0.3 s of CPU, a sixth of it, 0.03 s this way).
+ */
+export async function objectsWithNul(ids: readonly string[], cwd: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (!ids.length) return found;
+  const reader = new StreamReader(gitStream(CAT_FILE, { cwd, input: `${ids.join('\n')}\n`, env: storedObjectsEnv() }));
+  try {
+    for (const id of ids) {
+      let header = reader.line();
+      while (header === undefined && (await reader.fill())) header = reader.line();
+      if (header === undefined) break;
+      const [, type, size] = header.toString('latin1').split(' ');
+      if (type === 'missing' || size === undefined) continue;
+      // +1: the newline after the body
+      for (let remaining = Number(size) + 1; remaining > 0; ) {
+        const bytes = reader.take(remaining);
+        if (bytes === undefined) {
+          if (!(await reader.fill())) return found;
+          continue;
+        }
+        remaining -= bytes.length;
+        if (bytes.includes(0)) found.add(id);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return found;
+}
+
