@@ -1,6 +1,5 @@
 import type { Detector } from './detect/engine.js';
-import type { Filter } from './filters/types.js';
-import type { Finding, Fragment } from './types.js';
+import type { Filter, Finding, Fragment } from './types.js';
 
 /**
  * sources → detector → filters: the findings of a stream of fragments that no filter accepted. The filters

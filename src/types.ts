@@ -171,3 +171,18 @@ export interface RuleSet {
  * `secretKey`), one written with a capital matches exactly (`AKIA`, the start of every access key ID).
  */
 export const keywordAnyCase = (keyword: string) => keyword === keyword.toLowerCase();
+
+/** Drops accepted findings: an allowlist entry, an inline allow comment, a baseline entry. */
+export interface Filter {
+  /** names the mechanism in notes and debug output, e.g. "allowlist .keyguardallow" */
+  name: string;
+  /** false drops the finding */
+  keep(finding: Finding): boolean;
+}
+
+/** `AKIA************WXYZ`: enough to recognise a key in IAM, not enough to use it. */
+export function maskSecret(secret: string): string {
+  const keep = secret.length >= 20 ? 4 : secret.length >= 12 ? 2 : 0;
+  const hidden = Math.min(secret.length - 2 * keep, 32);
+  return secret.slice(0, keep) + '*'.repeat(hidden) + (keep ? secret.slice(-keep) : '');
+}

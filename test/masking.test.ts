@@ -1,7 +1,8 @@
 // No secret printed in clear: not in a line another finding shows, not encoded, not in an error message.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretMask, maskSecret, writtenForms } from '../src/report/secret-mask.js';
+import { SecretMask, writtenForms } from '../src/report/secret-mask.js';
+import { maskSecret } from '../src/types.js';
 import { redactSecrets } from '../src/report/redact.js';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';

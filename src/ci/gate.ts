@@ -1,5 +1,4 @@
-import type { Filter } from '../filters/types.js';
-import type { Finding } from '../types.js';
+import type { Filter, Finding } from '../types.js';
 import type { CommittedFiles } from './repo-files.js';
 
 /** What the gate tells the reviewer beside the findings. */

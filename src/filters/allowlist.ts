@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
-import type { Finding, RuleIds } from '../types.js';
-import type { Filter } from './types.js';
+import type { Filter, Finding, RuleIds } from '../types.js';
 import { LinearRegex } from './linear-regex.js';
 
 export const ALLOWLIST_FILE = '.keyguardallow';

@@ -3,9 +3,7 @@
 // file for the reader, and a masked preview. No line numbers, so it stays the same when unrelated lines move;
 // entries are sorted and one to a line, so a change to it reads well in review.
 import { UsageError, messageOf } from '../errors.js';
-import { maskSecret } from '../report/secret-mask.js';
-import type { Finding } from '../types.js';
-import type { Filter } from './types.js';
+import { type Filter, type Finding, maskSecret } from '../types.js';
 
 export const DEFAULT_BASELINE_FILE = '.keyguard-baseline.json';
 const FORMAT = 'keyguard-baseline/1';

@@ -1,7 +1,6 @@
 // git-secrets' allowed patterns: secrets.allowed in git config and .gitallowed at the top of the repository.
-import type { Finding } from '../types.js';
+import type { Filter, Finding } from '../types.js';
 import { LinearRegex } from './linear-regex.js';
-import type { Filter } from './types.js';
 
 export const GITALLOWED_FILE = '.gitallowed';
 

@@ -2,8 +2,7 @@
 // used as its baseline. gitleaks names a finding by place, `commit:file:rule:line` (`file:rule:line` outside
 // history); its rule ids are not keyguard's, so a place accepts whatever keyguard finds there.
 import { UsageError } from '../errors.js';
-import type { Finding } from '../types.js';
-import type { Filter } from './types.js';
+import type { Filter, Finding } from '../types.js';
 
 export const GITLEAKSIGNORE_FILE = '.gitleaksignore';
 

@@ -11,7 +11,7 @@ import { GITLEAKSIGNORE_FILE, gitleaksIgnorePlaces, gitleaksPlaceFilter, gitleak
 import { inlineAllowFilter } from './inline.js';
 import { LinearRegex } from './linear-regex.js';
 import { knownRuleIds } from '../rules/load.js';
-import type { Filter } from './types.js';
+import type { Filter } from '../types.js';
 
 /**
  * The repository files whose content decides what a scan accepts. The CI gate reads them from the base

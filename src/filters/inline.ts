@@ -1,4 +1,4 @@
-import type { Filter } from './types.js';
+import type { Filter } from '../types.js';
 
 /**
  * The inline allow comments keyguard honours on a finding's own line: its own `keyguard:allow` (a reason may

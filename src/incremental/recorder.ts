@@ -1,7 +1,6 @@
-import type { Filter } from '../filters/types.js';
+import type { CommitInfo, Filter, Finding } from '../types.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe, needleOf } from '../sources/history-dedupe.js';
-import type { CommitInfo, Finding } from '../types.js';
 
 /** What one commit did that matters to a history report, in the order a scan met it. */
 type HistoryEvent = { finding: Finding } | { deleted: string; needle: string } | { removed: string };

@@ -1,13 +1,12 @@
 // scan-history --incremental: a full history report that reads only what the last run did not.
 import { resolve } from 'node:path';
 import type { Detector } from '../detect/engine.js';
-import type { Filter } from '../filters/types.js';
+import type { Filter, Finding, RuleSet, ScanStats } from '../types.js';
 import { gitStream, records } from '../git/stream.js';
 import { packageInfo } from '../package-files.js';
 import { collectFindings } from '../pipeline.js';
 import { withCommas } from '../report/text.js';
 import { historyFragments } from '../sources/history.js';
-import type { Finding, RuleSet, ScanStats } from '../types.js';
 import { HistoryRecorder } from './recorder.js';
 import { defaultStatePath, type HistoryState, readState, stateKey, walkKey, writeState } from './state.js';
 

@@ -1,5 +1,4 @@
-import type { Finding } from '../types.js';
-import { maskSecret } from './secret-mask.js';
+import { type Finding, maskSecret } from '../types.js';
 import { renderSteps } from './response.js';
 import type { Reporter } from './types.js';
 

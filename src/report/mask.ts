@@ -1,6 +1,6 @@
-import type { Finding } from '../types.js';
+import { type Finding, maskSecret } from '../types.js';
 import { redactSecrets } from './redact.js';
-import { SecretMask, maskSecret } from './secret-mask.js';
+import { SecretMask } from './secret-mask.js';
 
 /** What a reporter shows of scanned text: lines and notes with every found secret masked, or as they are. */
 export interface ReportMask {

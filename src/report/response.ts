@@ -1,5 +1,4 @@
-import type { Finding } from '../types.js';
-import { maskSecret } from './secret-mask.js';
+import { type Finding, maskSecret } from '../types.js';
 
 const LABELS: Record<string, string> = { keyId: '<access-key-id>', user: '<user-name>', role: '<role-name>', account: '<account-id>' };
 

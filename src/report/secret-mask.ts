@@ -1,13 +1,8 @@
+import { maskSecret } from '../types.js';
+
 // Every place a report or an error message shows text, found secrets are masked wherever they stand: a line
 // shown for one finding can hold another finding's key (a repeat a history scan reported elsewhere), or the
 // same key base64- or URL-encoded. One matcher finds all of them in one pass over the text.
-
-/** `AKIA************WXYZ`: enough to recognise a key in IAM, not enough to use it. */
-export function maskSecret(secret: string): string {
-  const keep = secret.length >= 20 ? 4 : secret.length >= 12 ? 2 : 0;
-  const hidden = Math.min(secret.length - 2 * keep, 32);
-  return secret.slice(0, keep) + '*'.repeat(hidden) + (keep ? secret.slice(-keep) : '');
-}
 
 /** Shorter encoded pieces would mask ordinary words; the secret itself is masked at any length. */
 const MIN_ENCODED = 8;

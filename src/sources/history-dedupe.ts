@@ -1,5 +1,4 @@
-import type { Filter } from '../filters/types.js';
-import type { CommitInfo, Finding } from '../types.js';
+import type { CommitInfo, Filter, Finding } from '../types.js';
 import type { DiffObserver } from './diff.js';
 
 /** What a deleted line must hold to remove a finding's secret: the secret, or the encoded token a decoded secret hid in. */
