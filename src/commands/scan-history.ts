@@ -15,10 +15,15 @@ interface ScanHistoryArgs extends ReportArgs {
   _: Array<string | number>;
 }
 
-/** A scan of all refs (or of --tags) reads the annotated tags' messages too: git log shows only commits. */
+/**
+ * A scan of all refs (or of --tags) reads the annotated tags' messages too: git log shows only commits. The tags
+ * are listed while the history is read, not after it.
+ */
 async function* withTags(history: AsyncIterable<Fragment>, cwd: string, revisions: string[]): AsyncGenerator<Fragment> {
+  const tags = revisions.includes('--all') || revisions.includes('--tags') ? annotatedTags(cwd) : null;
+  tags?.catch(() => {}); // awaited below; when the history fails first, its error is the one to report
   yield* history;
-  if (revisions.includes('--all') || revisions.includes('--tags')) yield* tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' });
+  if (tags) yield* tagMessageFragments(await tags, { cwd, source: 'history' });
 }
 
 /**

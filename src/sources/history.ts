@@ -1,6 +1,7 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
 import type { Detector } from '../detect/engine.js';
-import type { BlobTarget } from '../git/blobs.js';
+import { type BlobTarget, objectsWithNul } from '../git/blobs.js';
+import { LineFeed } from '../git/line-feed.js';
 import { gitStream } from '../git/stream.js';
 import type { CommitInfo, Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
@@ -25,8 +26,8 @@ export interface HistoryOptions {
   mergeProgress?: MergeProgress;
 }
 
-/** The caller's observer (if any), and `ids` gathering the id of each commit read, for messageTailFragments. */
-function noting(ids: string[], observer: DiffObserver | undefined): DiffObserver {
+/** The caller's observer (if any), and `ids` told the id of each commit read, for objectsWithNul. */
+function noting(ids: LineFeed, observer: DiffObserver | undefined): DiffObserver {
   return {
     commit: (info) => {
       ids.push(info.sha);
@@ -43,8 +44,8 @@ function noting(ids: string[], observer: DiffObserver | undefined): DiffObserver
  * first (--reverse --topo-order: a secret's first finding is the commit that added it, and its deletion
  * comes after it): each commit's message as a fragment with `message: true`, then the lines it added (for a
  * merge, what its resolution added), tagged with the commit. Then, read from the objects, the files git called
- * binary (binaryBlobFragments) and what messages hold past a NUL byte (messageTailFragments, which is why the
- * commit ids are kept: ~100 bytes a commit).
+ * binary (binaryBlobFragments) and what messages hold past a NUL byte (messageTailFragments, of the commits
+ * objectsWithNul finds: it reads each commit the stream names beside it, so that its git runs on the other core).
  */
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
   const { cwd, revisions, stats, contextLines, source, observer, detector } = options;
@@ -52,17 +53,21 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const stop = new AbortController();
   // Read alongside the main stream, so its gits run on the other core; a failure surfaces at the next merge.
   const merges = new MergeResolutions({ cwd, revisions, stats, contextLines, source, detector, progress: options.mergeProgress }, stop.signal);
+  const commitIds = new LineFeed();
+  const withNul = objectsWithNul(commitIds, cwd);
+  withNul.catch(() => {}); // awaited below; when the main stream fails first, its error is the one to report
   try {
     const stream = gitStream(logArgs(revisions, ['-p', ...DIFF_ARGS, LOG_FORMAT, '--reverse', '--topo-order']), { cwd, env: diffEnv() });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-    const ids: string[] = [];
-    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(ids, observer), onBinary, inserts: (sha) => merges.get(sha) });
+    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });
+    commitIds.end();
     await merges.finish();
     observer?.commitsEnd?.();
     yield* binaryBlobFragments([...binaries, ...merges.binaries], { cwd, contextLines, stats, source });
-    yield* messageTailFragments(ids, { cwd, source });
+    yield* messageTailFragments(await withNul, { cwd, source });
   } finally {
+    commitIds.end();
     stop.abort();
   }
 }

@@ -1,7 +1,7 @@
 // Messages git's own output does not show whole: a commit message after a NUL byte (git log prints a message
 // only up to its first NUL; `git commit` refuses one, but `git hash-object -t commit` writes it and a push
 // carries it), and annotated tags' messages (git log shows commits only). Both are read from the raw objects.
-import { type BlobTarget, blobContents, objectsWithNul } from '../git/blobs.js';
+import { type BlobTarget, blobContents } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE, type SourceKind } from '../types.js';
 
@@ -42,13 +42,12 @@ function parseObject(bytes: Buffer): { headers: Map<string, string>; message: st
 }
 
 /**
- * The messages of these commits past their first NUL byte, as message fragments: the whole message is the
- * text (a key before the NUL pairs with a secret after it), only what follows the NUL is reported (the part
- * before it came through git log). Messages without a NUL are passed over without being decoded.
+ * The messages of these commits (those objectsWithNul found) past their first NUL byte, as message fragments:
+ * the whole message is the text (a key before the NUL pairs with a secret after it), only what follows the NUL
+ * is reported (the part before it came through git log).
  */
-export async function* messageTailFragments(ids: string[], options: RawObjectOptions): AsyncGenerator<Fragment> {
-  const withNul = await objectsWithNul(ids, options.cwd);
-  const targets = ids.filter((id) => withNul.has(id)).map((blob) => ({ file: MESSAGE_FILE, blob }));
+export async function* messageTailFragments(ids: Iterable<string>, options: RawObjectOptions): AsyncGenerator<Fragment> {
+  const targets = [...ids].map((blob) => ({ file: MESSAGE_FILE, blob }));
   for await (const { target, bytes } of blobContents(targets, options.cwd)) {
     const raw = await bytesOf(bytes);
     const body = raw.indexOf('\n\n');
