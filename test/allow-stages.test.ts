@@ -114,6 +114,32 @@ describe.each([
   });
 });
 
+describe('a merge that brings in a key', () => {
+  it('concludes once allowed the way the hook says, and every later stage passes', () => {
+    const repo = guardedClone();
+    const key = fakeKeyId('merged');
+    repo.git('checkout', '-q', '-b', 'topic');
+    repo.commit('fixture credentials', { 'fixtures/aws.env': `AWS_ACCESS_KEY_ID=${key}\n` }); // --no-verify
+    repo.git('checkout', '-q', 'main');
+    repo.commit('main work', { 'c.txt': 'c\n' });
+    const blocked = repo.tryGit('merge', '--no-edit', 'topic');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toMatch(/keyguard blocked this merge/);
+    expect(blocked.stderr).toMatch(/then `git add \.keyguardallow` and `git commit` to conclude the merge/);
+    const fingerprint = runAllow(repo, blocked.stderr);
+    // The concluding commit is checked again (the merged file is staged, and MERGE_HEAD is still there), with
+    // the allowlist of the index: the entry counts once it is staged, under the same fingerprint.
+    const unstaged = repo.tryGit('commit', '-q', '--no-edit');
+    expect(unstaged.code).not.toBe(0);
+    expect(allowAdvice(unstaged.stderr).fingerprint).toBe(fingerprint);
+    repo.git('add', '.keyguardallow');
+    expect(repo.tryGit('commit', '-q', '--no-edit')).toMatchObject({ code: 0 });
+    expect(repo.git('rev-list', '--parents', '-n', '1', 'HEAD').trim().split(' ')).toHaveLength(3);
+    repo.git('checkout', '-q', '-B', 'topic');
+    expectEveryStagePasses(repo);
+  });
+});
+
 describe('where the hooks read the allowlist', () => {
   it('pre-push reads it at the pushed tip: an allow not committed does not count', () => {
     const repo = guardedClone();
