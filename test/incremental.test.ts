@@ -103,11 +103,17 @@ describe('scan-history --incremental', () => {
     expectSameAsFull(repo);
     writeFileSync(statePath(repo), '{"format": "keyguard-history-state/1", "tips": [');
     const corrupt = expectSameAsFull(repo);
-    expect(corrupt.stderr).toMatch(/^keyguard: warning: .*history-state\.json: not a keyguard history state \(corrupt, or another tool's file\); scanning the whole history\n$/);
+    expect(corrupt.stderr).toMatch(/^keyguard: warning: .*history-state\.json: a corrupt or unknown keyguard history state; scanning the whole history\n$/);
     expect(expectSameAsFull(repo).stderr).toBe(''); // and the next run has a good state again
 
-    writeFileSync(statePath(repo), JSON.stringify({ format: 'something-else', findings: [] }));
-    expect(expectSameAsFull(repo).stderr).toMatch(/not a keyguard history state/);
+    // Someone's own file, named by a mistyped --state: scanned past, never replaced.
+    const theirs = sandbox.path('notes.json');
+    writeFileSync(theirs, JSON.stringify({ format: 'something-else', findings: [] }));
+    for (let run = 0; run < 2; run++) {
+      const other = expectSameAsFull(repo, [], ['--state', theirs]);
+      expect(other.stderr).toMatch(/^keyguard: warning: .*notes\.json: not a keyguard history state, so it is left as it is \(a mistyped --state\?\); scanning the whole history without saving one\n$/);
+    }
+    expect(readFileSync(theirs, 'utf8')).toBe(JSON.stringify({ format: 'something-else', findings: [] }));
 
     const elsewhere = newRepo();
     elsewhere.commit('unrelated', { 'u.txt': 'u\n' });

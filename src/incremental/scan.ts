@@ -8,7 +8,7 @@ import { collectFindings } from '../pipeline.js';
 import { withCommas } from '../report/text.js';
 import { historyFragments } from '../sources/history.js';
 import { HistoryRecorder } from './recorder.js';
-import { defaultStatePath, type HistoryState, readState, stateKey, walkKey, writeState } from './state.js';
+import { defaultStatePath, type HistoryState, readState, type StoredState, stateKey, walkKey, writeState } from './state.js';
 
 export interface IncrementalOptions {
   cwd: string;
@@ -84,14 +84,14 @@ async function plan(options: IncrementalOptions, state: HistoryState | null, gra
   return { revisions: listed.length ? ['--no-walk=unsorted', ...listed.reverse()] : null, note };
 }
 
-/** The stored state if it was made for this key and this repository, else null (and the reason said). */
-function usableState(options: IncrementalOptions, path: string, key: string): HistoryState | null {
-  const state = readState(path, (line) => options.warn(`warning: ${line}`));
-  if (state !== null && state.key !== key) {
+/** The stored state if it was made for this key, else null (and the reason said); and whether it may be replaced. */
+function usableState(options: IncrementalOptions, path: string, key: string): StoredState {
+  const stored = readState(path, (line) => options.warn(`warning: ${line}`));
+  if (stored.state !== null && stored.state.key !== key) {
     options.warn(`note: ${path} was made by another keyguard version, rule set or choice of revisions; scanning the whole history`);
-    return null;
+    return { state: null, replaceable: true };
   }
-  return state;
+  return stored;
 }
 
 /** Whether the history shares a root or a tip with the state's; else warns that the state is another's. */
@@ -113,7 +113,8 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const path = options.statePath === undefined ? defaultStatePath(cwd) : resolve(cwd, options.statePath);
   const key = stateKey(packageInfo().version, options.ruleSet, options.revisions);
   const walk = walkKey(cwd, options.revisions);
-  let state = usableState(options, path, key);
+  const stored = usableState(options, path, key);
+  let state = stored.state;
   const unchanged = state !== null && walk !== null && state.walk === walk;
   const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions);
   if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
@@ -131,6 +132,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const place = new Map(graph.order.map((sha, i) => [sha, i]));
   // A commit outside the order came from refs moved while git walked: the next run sees it as new.
   const commits = recorder.commits().filter((sha) => place.has(sha));
+  if (!stored.replaceable) return findings;
   try {
     writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!) });
   } catch (error) {

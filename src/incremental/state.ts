@@ -61,17 +61,36 @@ export function walkKey(cwd: string, revisions: readonly string[]): string | nul
 
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));
 
+/** How a file keyguard wrote starts, whatever its version: only such a file (or an empty one) is replaced. */
+const OURS = /^\s*\{\s*"format"\s*:\s*"keyguard-history-state\//;
+
+/** The state read from a --state path, and whether keyguard may save the new state over that file. */
+export interface StoredState {
+  /** null when there is none yet, or when it cannot be used (a warning said why) */
+  state: HistoryState | null;
+  /**
+   * false when the file is not keyguard's (a mistyped --state that names someone's file) or cannot be read:
+   * keyguard never replaces a file it cannot tell it wrote
+   */
+  replaceable: boolean;
+}
+
 /**
- * The state at `path`: null when there is none yet, or when it cannot be used (then `warn` says why, in one
- * line, and the caller scans the whole history).
+ * The state at `path`. When it cannot be used, `warn` says why in one line and the caller scans the whole
+ * history; a file that is not keyguard's is also left as it is.
  */
-export function readState(path: string, warn: (message: string) => void): HistoryState | null {
+export function readState(path: string, warn: (message: string) => void): StoredState {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`${path}: cannot read the history state (${messageOf(error)}); scanning the whole history`);
-    return null;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!missing) warn(`${path}: cannot read the history state (${messageOf(error)}); scanning the whole history, and leaving the file as it is`);
+    return { state: null, replaceable: missing };
+  }
+  if (text.trim() && !OURS.test(text)) {
+    warn(`${path}: not a keyguard history state, so it is left as it is (a mistyped --state?); scanning the whole history without saving one`);
+    return { state: null, replaceable: false };
   }
   let doc: Partial<Record<keyof HistoryState | 'format', unknown>> | null;
   try {
@@ -93,10 +112,10 @@ export function readState(path: string, warn: (message: string) => void): Histor
     positions.length !== commits.length ||
     !positions.every(isIndex)
   ) {
-    warn(`${path}: not a keyguard history state (corrupt, or another tool's file); scanning the whole history`);
-    return null;
+    if (text.trim()) warn(`${path}: a corrupt or unknown keyguard history state; scanning the whole history`);
+    return { state: null, replaceable: true };
   }
-  return { key, walk, length: length as number, tips, roots, commits, positions };
+  return { state: { key, walk, length: length as number, tips, roots, commits, positions }, replaceable: true };
 }
 
 /** Writes the state whole or not at all (a temporary file renamed over it), readable by its owner only. */
