@@ -55,6 +55,24 @@ describe('keyguard baseline create and --baseline', () => {
     expect(repo.keyguard(['scan', '--baseline', 'x.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/x\.json: not a keyguard baseline/) });
   });
 
+  it('never writes over a file that is not a keyguard baseline', () => {
+    const repo = sandbox.repo('mistyped-baseline');
+    repo.commit('old key', { 'a.env': `AWS_ACCESS_KEY_ID=${oldKey}\n` });
+    const manifest = '{ "name": "app", "version": "1.0.0" }\n';
+    repo.write('package.json', manifest);
+    expect(repo.keyguard(['baseline', 'create', 'package.json'])).toMatchObject({
+      code: 2,
+      stderr: 'keyguard: package.json: there is a file there that is not a keyguard baseline, and keyguard replaces only its own (name another file, or remove this one)\n',
+    });
+    expect(readFileSync(`${repo.dir}/package.json`, 'utf8')).toBe(manifest);
+    // Its own baseline is replaced, and so is an empty file.
+    repo.write('empty.json', '');
+    for (const file of ['.keyguard-baseline.json', '.keyguard-baseline.json', 'empty.json']) {
+      expect(repo.keyguard(['baseline', 'create', file]).code).toBe(0);
+    }
+    expect(JSON.parse(readFileSync(`${repo.dir}/empty.json`, 'utf8')).findings).toHaveLength(1);
+  });
+
   it('--history records keys that only the history still holds', () => {
     const repo = sandbox.repo('history');
     repo.commit('add', { 'old.txt': `key = ${oldKey}\n` });

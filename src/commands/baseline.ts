@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
@@ -17,6 +17,23 @@ interface BaselineArgs {
 }
 
 /**
+ * Refuses a file that is there and is not a keyguard baseline, before any work: a mistyped path must not cost
+ * someone their file. A missing or empty file is written; a baseline of any version is replaced.
+ */
+function checkReplaceable(file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UsageError(`${file}: cannot read (${messageOf(error)})`);
+  }
+  if (text.trim() && !/^\s*\{\s*"format"\s*:\s*"keyguard-baseline\//.test(text)) {
+    throw new UsageError(`${file}: there is a file there that is not a keyguard baseline, and keyguard replaces only its own (name another file, or remove this one)`);
+  }
+}
+
+/**
  * Records every finding the repository has now (its files, and with --history every commit of every ref) that
  * no allow accepts. A previous baseline is not applied: the new one replaces it.
  */
@@ -25,6 +42,7 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   const root = workTreeRoot(cwd);
   if (!root) throw new UsageError(`${cwd} is not in a git repository: a baseline records a repository's findings, so run it inside one`);
   const file = args.file ?? join(root, DEFAULT_BASELINE_FILE);
+  checkReplaceable(file);
   const { detector } = createDetector(cwd);
   const stats = emptyStats();
   const filters = await loadFilters({ cwd, root });
