@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AllowEntry, allowlistFilter, parseAllowlist } from '../src/filters/allowlist.js';
 import { LinearRegex } from '../src/filters/linear-regex.js';
@@ -217,6 +217,17 @@ describe('keyguard allow', () => {
     const result = keyguard(['allow', '0123456789abcdef0123456789abcdef'], { cwd: outside, env: sandbox.env });
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'keyguard: keyguard allow writes .keyguardallow at the top of a git repository: run it inside one\n' });
     expect(existsSync(`${outside}/.keyguardallow`)).toBe(false);
+  });
+
+  it('writes through no link the repository brought, dangling or not', () => {
+    const repo = sandbox.repo('allow-link');
+    const outside = sandbox.path('outside-profile');
+    repo.commit('a link for an allowlist', {});
+    symlinkSync(outside, `${repo.dir}/.keyguardallow`); // points out of the repository, at nothing yet
+    const result = repo.keyguard(['allow', '0123456789abcdef0123456789abcdef']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^keyguard: .*\.keyguardallow is a symbolic link \(to .*outside-profile\): keyguard allow writes only a regular file there/);
+    expect(existsSync(outside)).toBe(false);
   });
 
   it('refuses what the file cannot hold', () => {

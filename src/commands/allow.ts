@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { lstatSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
@@ -54,6 +54,10 @@ function allow(args: AllowArgs): void {
   const root = workTreeRoot(cwd);
   if (!root) throw new UsageError(`keyguard allow writes ${ALLOWLIST_FILE} at the top of a git repository: run it inside one`);
   const file = join(root, ALLOWLIST_FILE);
+  // A link the repository brought could point anywhere (~/.bashrc): keyguard writes only a file of its own.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new UsageError(`${file} is a symbolic link (to ${readlinkSync(file)}): keyguard allow writes only a regular file there; replace the link with the file`);
+  }
   const spec = specOf(args, createDetector(cwd).detector);
   const existing = diskReader(cwd)(file);
   const entries = existing === null ? [] : parseAllowlist(existing, ALLOWLIST_FILE, knownRuleIds);
