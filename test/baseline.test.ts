@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ALLOW_FILES, loadFilters } from '../src/filters/index.js';
 import type { Finding } from '../src/types.js';
@@ -71,6 +71,11 @@ describe('keyguard baseline create and --baseline', () => {
       expect(repo.keyguard(['baseline', 'create', file]).code).toBe(0);
     }
     expect(JSON.parse(readFileSync(`${repo.dir}/empty.json`, 'utf8')).findings).toHaveLength(1);
+    // A link the repository brought, to a file not there yet, is not written through.
+    const outside = sandbox.path('outside-baseline.json');
+    symlinkSync(outside, `${repo.dir}/linked.json`);
+    expect(repo.keyguard(['baseline', 'create', 'linked.json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/linked\.json is a symbolic link/) });
+    expect(existsSync(outside)).toBe(false);
   });
 
   it('--history records keys that only the history still holds', () => {

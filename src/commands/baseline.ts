@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
@@ -21,6 +21,10 @@ interface BaselineArgs {
  * someone their file. A missing or empty file is written; a baseline of any version is replaced.
  */
 function checkReplaceable(file: string): void {
+  // A link the repository brought could point anywhere, or at a file not there yet: never written through.
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new UsageError(`${file} is a symbolic link (to ${readlinkSync(file)}): keyguard writes a baseline only as a regular file`);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
