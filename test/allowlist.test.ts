@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AllowEntry, allowlistFilter, parseAllowlist } from '../src/filters/allowlist.js';
 import { LinearRegex } from '../src/filters/linear-regex.js';
@@ -95,6 +95,22 @@ describe('.keyguardallow entries', () => {
     expect(located(repo.keyguardJson(['scan']).findings)).toEqual(['src/app/both.txt:1:28', 'src/app/both.txt:1:7']);
     repo.write('.keyguardallow', `path test/fixtures/**\nvalue-sha256 ${sha} rule=aws-account-id\n`);
     expect(located(repo.keyguardJson(['scan']).findings)).toHaveLength(3);
+  });
+
+  it('is never read through a symbolic link, whose target would be printed in the errors', () => {
+    const outside = sandbox.path('runner-credentials');
+    const token = `ghp_${'x7Kq2'.repeat(7)}A`;
+    writeFileSync(outside, `GITHUB_TOKEN=${token}\n`);
+    for (const file of ['.keyguardallow', '.gitallowed']) {
+      const repo = sandbox.repo(`linked-${file.slice(1)}`);
+      symlinkSync(outside, `${repo.dir}/${file}`);
+      repo.commit('a link in place of the allowlist');
+      for (const args of [['scan'], ['scan', '--no-git', '.'], ['scan-history']]) {
+        const result = repo.keyguard(args);
+        expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+        expect(result.stderr).toBe(`keyguard: ${file} is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)\n`);
+      }
+    }
   });
 
   it('a catastrophic regex cannot hang the scan: user regexes run in RE2', () => {

@@ -1,6 +1,6 @@
 // The filters every scan applies, the pre-commit hook's included: keep this module's imports light (no
 // yargs, no simple-git). re2js loads only when a user regex exists (see linear-regex.ts).
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { ALLOWLIST_FILE, allowlistFilter, parseAllowlist } from './allowlist.js';
@@ -41,12 +41,21 @@ export interface FilterContext {
   inlineAllows?: boolean;
 }
 
-/** Reads files below `base` (or at an absolute path) from disk; null when there is none. */
+/**
+ * Reads files below `base` (or at an absolute path) from disk; null when there is none. A symbolic link is an
+ * error, not followed: a repository can bring `.keyguardallow` as a link to /proc/self/environ or
+ * ~/.git-credentials, and the parse errors would print that file's lines to a CI log.
+ */
 export function diskReader(base: string): (path: string) => string | null {
   return (path) => {
     try {
-      return readFileSync(resolve(base, path), 'utf8');
+      const absolute = resolve(base, path);
+      if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new UsageError(`${path} is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)`);
+      }
+      return readFileSync(absolute, 'utf8');
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new UsageError(`${path}: cannot read (${messageOf(error)})`);
