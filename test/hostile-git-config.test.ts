@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyguardJson } from './helpers/cli.js';
@@ -165,5 +165,23 @@ describe('the pre-push hook reads git as it is stored', () => {
     const { code, stderr } = repo.tryGit('push', '-q', 'origin', 'main');
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/keys\.env:1/);
+  });
+});
+
+describe('a repository that names a program in its configuration', () => {
+  it('gets it run by no scan: core.fsmonitor, which git runs on reading the index', () => {
+    const repo = sandbox.repo('fsmonitor');
+    repo.commit('first', { 'README.md': 'x\n' });
+    repo.commit('a key', { 'keys.env': `${key('fsmonitor')}\n` });
+    repo.write('staged.env', `${key('fsmonitor-staged')}\n`).git('add', 'staged.env');
+    const marker = sandbox.path('fsmonitor-ran');
+    repo.git('config', 'core.fsmonitor', `touch '${marker}'; echo`);
+    repo.tryGit('ls-files', '--others'); // git itself runs it
+    expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
+    for (const args of [['scan'], ['scan', '--staged'], ['scan', '--index'], ['scan-history'], ['scan-range', 'HEAD~1..HEAD'], ['install']]) {
+      expect(repo.keyguard(args).code, args.join(' ')).not.toBe(2);
+      expect(existsSync(marker), args.join(' ')).toBe(false);
+    }
   });
 });
