@@ -67,6 +67,24 @@ describe('every format', () => {
   });
 });
 
+describe('text from the repository in a text report', () => {
+  it('cannot forge report lines, workflow commands or terminal moves: control characters are escaped', () => {
+    const hostile = sandbox.repo('control-characters');
+    const name = 'ok.txt\n::error file=x::spoofed\nkeyguard: no secrets found';
+    hostile.write(name, `aws_access_key_id = ${id} \x1b[2K\x1b[1A\r\u202e\n`);
+    hostile.git('add', '-A');
+    hostile.git('-c', 'user.name=Eve\x1b[8m', 'commit', '-q', '--no-verify', '-m', 'x');
+    for (const args of [['scan'], ['scan-history']]) {
+      const { code, stdout } = hostile.keyguard(args);
+      expect(code).toBe(1);
+      expect(stdout).not.toMatch(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u202e](?<!\n)/);
+      expect(stdout.split('\n').filter((line) => /^(::|keyguard: no secrets)/.test(line))).toEqual([]);
+      expect(stdout).toContain('ok.txt\\n::error file=x::spoofed\\nkeyguard: no secrets found:1:21');
+      expect(stdout).toContain(' \\e[2K\\e[1A\\r\\u202e');
+    }
+  });
+});
+
 describe('the summary line', () => {
   it('groups thousands as en-US does', () => {
     for (const n of [0, 7, 999, 1000, 12345, 999999, 1234567]) expect(withCommas(n)).toBe(n.toLocaleString('en-US'));
