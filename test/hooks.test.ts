@@ -1,4 +1,7 @@
 // The installed hooks at work: real git commit, merge and push (to a local bare remote) fire them.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
@@ -53,6 +56,26 @@ describe('commit-msg', () => {
     repo.write('a.txt', 'a\n').git('add', '.');
     expectBlocked(repo.tryGit('commit', '-m', `use key ${id}`), /its message holds a secret/);
     expect(repo.tryGit('commit', '-m', 'rotate the access token handling').code).toBe(0);
+  });
+
+  it("greps for the rules of the keyguard that ran last, not of the one that wrote the hook", () => {
+    const repo = guarded();
+    const prefilter = join(repo.dir, '.git/keyguard/message-prefilter');
+    expect(readFileSync(prefilter, 'utf8')).toContain('amzn\\.mws\\.'); // written by install
+    // An MWS token has no other keyword and no 24-character run: only its rule's keyword lets Node start.
+    const message = `grant the seller app amzn.mws.${randomUUID()}`;
+    // As an older keyguard left it, before the rule existed; the pre-commit run of this commit renews it.
+    writeFileSync(prefilter, 'AKIA|secret\n');
+    repo.write('a.txt', 'a\n').git('add', '.');
+    expect(repo.tryGit('commit', '-m', message).stderr).toMatch(/its message holds a secret/);
+    expect(readFileSync(prefilter, 'utf8')).toContain('amzn\\.mws\\.');
+    // A merge runs no pre-commit: without the file, keyguard runs on every message.
+    rmSync(prefilter);
+    expect(repo.tryGit('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'a')).toMatchObject({ code: 0 });
+    repo.git('checkout', '-q', '-b', 'side', 'HEAD~1');
+    repo.commit('side work', { 'b.txt': 'b\n' });
+    repo.git('checkout', '-q', 'main');
+    expect(repo.tryGit('merge', '--no-ff', '-m', message, 'side').stderr).toMatch(/its message holds a secret/);
   });
 });
 

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import { type Change, applyAll } from '../hooks/changes.js';
 import { planInstall, planUninstall } from '../hooks/install.js';
 import { withLock } from '../hooks/lock.js';
-import { HOOK_NAMES, messagePrefilter } from '../hooks/scripts.js';
+import { prefilterFile, saveMessagePrefilter } from '../hooks/message-prefilter.js';
+import { HOOK_NAMES } from '../hooks/scripts.js';
 import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
 import { packageFile } from '../package-files.js';
 import { loadRuleSet } from '../rules/load.js';
@@ -66,11 +67,10 @@ export const installCommand: CommandModule<object, InstallArgs> = {
     const cwd = process.cwd();
     const { target, templateDir, configured } = resolveTarget(args, cwd);
     const bin = packageFile('bin/keyguard');
-    const prefilter = messagePrefilter(loadRuleSet().rules.map((rule) => rule.keywords));
     // Planned and applied under the lock: a parallel install plans from what this one leaves, so it never
     // takes keyguard's fresh hook for the user's and chains it over the user's own.
     const plan = withLock(target.lock, () => {
-      const planned = planInstall(target, { force: args.force, launcher: { node: process.execPath, bin }, prefilter });
+      const planned = planInstall(target, { force: args.force, launcher: { node: process.execPath, bin } });
       if (planned.refusals.length) throw new UsageError(`nothing installed: ${planned.refusals.join('; ')}`);
       applyAll(planned.changes, () => {
         if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
@@ -78,6 +78,8 @@ export const installCommand: CommandModule<object, InstallArgs> = {
       return planned;
     });
     report(plan.changes, `hooks already installed in ${target.dir}`);
+    const prefilter = prefilterFile(cwd);
+    if (prefilter) saveMessagePrefilter(prefilter, loadRuleSet());
     if (!configured) process.stdout.write(`keyguard: set init.templateDir to ${templateDir}\n`);
     if (templateDir && isProjectCopy(bin)) {
       process.stderr.write(

@@ -10,8 +10,6 @@ export interface InstallOptions {
   force: boolean;
   /** absolute node and bin/keyguard for whole scripts; husky files (committed) find keyguard on PATH */
   launcher: Launcher;
-  /** see messagePrefilter */
-  prefilter: string | null;
 }
 
 export interface Plan {
@@ -39,7 +37,7 @@ function hookPlace(dir: string, name: HookName): { path: string; chainable: bool
 
 function planHookScript(dir: string, name: HookName, options: InstallOptions, plan: Plan): void {
   const { path, chainable } = hookPlace(dir, name);
-  const content = hookScript(name, options.launcher, options.prefilter);
+  const content = hookScript(name, options.launcher);
   const existing = readText(path);
   if (existing === content) return;
   if (existing === null || existing.includes(SCRIPT_MARKER)) {
@@ -86,9 +84,9 @@ function blockPosition(text: string): number {
   return text.startsWith('#!') ? text.indexOf('\n') + 1 || text.length : 0;
 }
 
-function planHuskyFile(dir: string, name: HookName, options: InstallOptions, plan: Plan): void {
+function planHuskyFile(dir: string, name: HookName, plan: Plan): void {
   const path = join(dir, name);
-  const block = huskyBlock(name, options.prefilter);
+  const block = huskyBlock(name);
   const existing = readText(path);
   if (existing === null) {
     plan.changes.push({ kind: 'write', path, content: HUSKY_SHEBANG + block, mode: EXECUTABLE, note: `created ${path}` });
@@ -109,7 +107,7 @@ function planHuskyFile(dir: string, name: HookName, options: InstallOptions, pla
 export function planInstall(target: Target, options: InstallOptions): Plan {
   const plan: Plan = { changes: [], refusals: [] };
   for (const name of HOOK_NAMES) {
-    if (target.kind === 'husky') planHuskyFile(target.dir, name, options, plan);
+    if (target.kind === 'husky') planHuskyFile(target.dir, name, plan);
     else planHookScript(target.dir, name, options, plan);
   }
   return plan;

@@ -16,7 +16,8 @@ import { textReporter } from '../report/text.js';
 import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
 import type { BlobTarget } from '../git/blobs.js';
-import { HOOK_NAMES, type HookName } from './scripts.js';
+import { saveMessagePrefilter } from './message-prefilter.js';
+import { HOOK_NAMES, type HookName, PREFILTER_PATH } from './scripts.js';
 
 /** Text to scan, and the commit (or the index) whose allowlists judge it. */
 interface ScanPart {
@@ -215,8 +216,17 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
     const scan = await SCANS[name]({ cwd, args, stats });
     if (!scan) return 0;
     // Only now: building the detector runs git config and any secrets.providers commands.
-    const { detector, remediation } = createDetector();
-    const root = workTreeRoot(cwd);
+    const { detector, ruleSet, remediation } = createDetector();
+    let root: string | null;
+    if (name === 'pre-commit') {
+      // One git for two answers: the work tree's top, and where this commit's commit-msg hook reads the
+      // pattern it greps the message for before it starts Node (kept current with these rules).
+      const [top, prefilter] = gitOutput(['rev-parse', '--show-toplevel', '--git-path', PREFILTER_PATH], cwd)?.split('\n') ?? [];
+      root = top || null;
+      if (prefilter) saveMessagePrefilter(resolve(cwd, prefilter), ruleSet);
+    } else {
+      root = workTreeRoot(cwd);
+    }
     const findings = await scanParts(scan, detector, cwd, root);
     if (!findings.length) return 0;
     const command = userCommand(root);

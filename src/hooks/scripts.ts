@@ -44,6 +44,9 @@ export function messagePrefilter(ruleKeywords: readonly (readonly string[])[]): 
   return [...words, '[A-Za-z0-9+/]{24}', '%(2[BF]|3D)'].join('|');
 }
 
+/** Where the commit-msg hook finds messagePrefilter's pattern: in the git directory (see saveMessagePrefilter). */
+export const PREFILTER_PATH = 'keyguard/message-prefilter';
+
 function launcherLines(launcher: Launcher | null): string[] {
   const installed = launcher
     ? [`  if [ -x ${shQuote(launcher.node)} ] && [ -f ${shQuote(launcher.bin)} ]; then`, `    ${shQuote(launcher.node)} ${shQuote(launcher.bin)} "$@"`, '  elif command -v keyguard >/dev/null 2>&1; then']
@@ -92,20 +95,24 @@ const runLines = (call: string) => [
  * What each hook does, shared by whole scripts and husky blocks: safe under `sh -e` (husky runs its files so)
  * and falls through on success so a husky file's own lines still run.
  */
-function bodyLines(name: HookName, prefilter: string | null): string[] {
+function bodyLines(name: HookName): string[] {
   switch (name) {
     case 'pre-commit':
       return runLines('keyguard_run hook pre-commit');
     case 'prepare-commit-msg':
       return ['# Only a merge brings in commits; other messages are the commit-msg hook\'s.', 'if [ "${2-}" = merge ]; then', ...runLines('keyguard_run hook prepare-commit-msg "$@"').map((l) => `  ${l}`), 'fi'];
     case 'commit-msg':
-      if (!prefilter) return runLines('keyguard_run hook commit-msg "$@"');
       return [
         '# Node starts only when the message could hold a secret: a keyword of keyguard\'s rules, 24+ base64',
-        '# characters, or a URL escape. git-secrets patterns and providers (secrets.*) can match anything.',
+        '# characters, or a URL escape. The pattern is the one the last keyguard run here saved in the git',
+        '# directory (so a newer keyguard\'s rules count from its first pre-commit); without it, keyguard runs.',
+        '# git-secrets patterns and providers (secrets.*) can match anything.',
         'keyguard_may_match() {',
-        '  git config --get-regexp \'^secrets\\.(patterns|providers)$\' >/dev/null 2>&1 && return 0',
-        `  grep -Eiq -e ${shQuote(prefilter)} -- "$1"`,
+        "  git config --get-regexp '^secrets\\.(patterns|providers)$' >/dev/null 2>&1 && return 0",
+        // git passes the message file in the git directory (COMMIT_EDITMSG, MERGE_MSG), where the pattern is.
+        `  keyguard_words="\${1%/*}/${PREFILTER_PATH}"`,
+        '  [ -f "$keyguard_words" ] || return 0',
+        '  grep -Eiq -f "$keyguard_words" -- "$1"',
         '  [ $? -ne 1 ] # grep says 1 only when it is sure nothing matched',
         '}',
         'if keyguard_may_match "$1"; then',
@@ -124,7 +131,7 @@ const stdinLines = (name: HookName) =>
     : [];
 
 /** A whole hook script for a hooks directory (or a hook.d directory: then nothing is chained). */
-export function hookScript(name: HookName, launcher: Launcher, prefilter: string | null): string {
+export function hookScript(name: HookName, launcher: Launcher): string {
   const refs = name === 'pre-push' ? 'keyguard_refs | ' : '';
   return [
     '#!/bin/sh',
@@ -137,7 +144,7 @@ export function hookScript(name: HookName, launcher: Launcher, prefilter: string
     ...stdinLines(name),
     '# The hook that was here before keyguard runs first, and keeps its say.',
     `if [ -x "$0${CHAINED_SUFFIX}" ]; then ${refs}"$0${CHAINED_SUFFIX}" "$@" || exit $?; fi`,
-    ...bodyLines(name, prefilter),
+    ...bodyLines(name),
     'exit 0',
     '',
   ].join('\n');
@@ -147,7 +154,7 @@ export function hookScript(name: HookName, launcher: Launcher, prefilter: string
  * keyguard's block for a husky file (committed, so shared by the team): no absolute path, keyguard is found on
  * PATH. pre-push gives stdin back to the file's own lines, which may read the refs too.
  */
-export function huskyBlock(name: HookName, prefilter: string | null): string {
+export function huskyBlock(name: HookName): string {
   const restoreStdin = name === 'pre-push' ? ['if [ -n "$keyguard_refs" ]; then exec 0<<KEYGUARD_REFS', '$keyguard_refs', 'KEYGUARD_REFS', 'fi'] : [];
-  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...stdinLines(name), ...bodyLines(name, prefilter), ...restoreStdin, BLOCK_END, ''].join('\n');
+  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...stdinLines(name), ...bodyLines(name), ...restoreStdin, BLOCK_END, ''].join('\n');
 }
