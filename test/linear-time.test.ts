@@ -4,8 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hostileInputs } from '../bench/inputs/hostile.mjs';
 import { Detector } from '../src/detect/engine.js';
 import { detectorWork } from '../src/detect/work.js';
+import { keyPairs } from '../src/respond/pairs.js';
 import { loadRuleSet } from '../src/rules/load.js';
+import { NeedleIndex, needleWork } from '../src/sources/needles.js';
+import type { Rule } from '../src/types.js';
 import { keyguard } from './helpers/cli.js';
+import { fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { Sandbox } from './helpers/repo.js';
 
 // Inputs that once took the detector quadratic time or worse (bench/inputs/hostile.mjs says which and how).
@@ -55,5 +59,45 @@ describe('keyguard scan on hostile files', () => {
     const { code, stderr } = keyguard(['scan', '--no-git', '--format', format, dir]);
     expect(stderr).toBe('');
     expect(code).toBe(1);
+  });
+});
+
+describe('a history with thousands of keys in one file', () => {
+  // A dump of 20,000 keys committed, then emptied in one commit: the history scan asks which of the file's
+  // secrets each deleted run of lines holds, and pairs each key ID with the secret beside it.
+  const keys = Array.from({ length: 20_000 }, (_, i) => fakeKeyId(`dump-${i}`));
+  const secrets = keys.map((_, i) => fakeSecret(`dump-${i}`));
+
+  it('finds the deleted secrets in one pass over the text per length of secret', () => {
+    const index = new NeedleIndex<number>();
+    keys.forEach((key, i) => index.add(key, i));
+    secrets.forEach((secret, i) => index.add(secret, -i - 1));
+    const deleted = keys.map((key, i) => `aws_access_key_id = ${key}\naws_secret_access_key = ${secrets[i]}\n`).join('');
+    const before = needleWork.chars;
+    expect(new Set(index.valuesIn(deleted)).size).toBe(40_000);
+    // two lengths (20 and 40): two passes, and each match (or the odd hash collision) read once more
+    expect(needleWork.chars - before).toBeLessThanOrEqual(2.01 * deleted.length + 20_000 * (20 + 40));
+    index.delete(keys[0], 0);
+    expect([...index.valuesIn(`x ${keys[0]} ${keys[1]} y`)]).toEqual([1]);
+  });
+
+  it('pairs each key ID by looking at the lines around it, not at every finding of the file', () => {
+    const ruleSet = loadRuleSet();
+    const findings = keys.flatMap((key, i) => [
+      ...detector.detect({ file: 'dump.env', line: 2 * i + 1, text: `aws_access_key_id = ${key}`, source: 'file', commit: null }),
+      ...detector.detect({ file: 'dump.env', line: 2 * i + 2, text: `aws_secret_access_key = ${secrets[i]}`, source: 'file', commit: null }),
+    ]);
+    expect(findings).toHaveLength(40_000);
+    let lookups = 0;
+    const rules = new (class extends Map<string, Rule> {
+      override get(id: string) {
+        lookups++;
+        return super.get(id);
+      }
+    })(ruleSet.rules.map((rule) => [rule.id, rule]));
+    const pairs = keyPairs(findings, rules);
+    expect(pairs).toHaveLength(20_000);
+    expect(pairs.every(({ keyId, secret }) => secret.line === keyId.line + 1)).toBe(true);
+    expect(lookups).toBeLessThanOrEqual(5 * findings.length);
   });
 });

@@ -1,6 +1,7 @@
 import type { CommitInfo, Filter, Finding } from '../types.js';
 import type { DiffObserver } from '../sources/diff.js';
 import { HistoryDedupe, needleOf } from '../sources/history-dedupe.js';
+import { NeedleIndex } from '../sources/needles.js';
 
 /** What one commit did that matters to a history report, in the order a scan met it. */
 type HistoryEvent = { finding: Finding } | { deleted: string; needle: string } | { removed: string };
@@ -23,7 +24,7 @@ export class HistoryRecorder implements DiffObserver, Filter {
   /** findings of blobs read after the commit stream (.gitattributes made them look binary), by commit */
   private readonly late = new Map<string, Finding[]>();
   /** the needles of every finding seen so far, by file */
-  private readonly needles = new Map<string, Set<string>>();
+  private readonly needles = new Map<string, NeedleIndex<string>>();
   private current: string | null = null;
   private afterCommits = false;
 
@@ -45,7 +46,7 @@ export class HistoryRecorder implements DiffObserver, Filter {
   }
 
   deleted(file: string, text: string): void {
-    for (const needle of this.needles.get(file) ?? []) if (text.includes(needle)) this.record({ deleted: file, needle });
+    for (const needle of new Set(this.needles.get(file)?.valuesIn(text))) this.record({ deleted: file, needle });
   }
 
   removed(file: string): void {
@@ -62,9 +63,9 @@ export class HistoryRecorder implements DiffObserver, Filter {
       this.record({ finding });
     }
     if (!finding.message) {
-      const needles = this.needles.get(finding.file);
-      if (needles) needles.add(needleOf(finding));
-      else this.needles.set(finding.file, new Set([needleOf(finding)]));
+      let needles = this.needles.get(finding.file);
+      if (!needles) this.needles.set(finding.file, (needles = new NeedleIndex()));
+      needles.add(needleOf(finding), needleOf(finding));
     }
     return false;
   }

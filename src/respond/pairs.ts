@@ -28,13 +28,34 @@ export function keyPairs(findings: readonly Finding[], rules: ReadonlyMap<string
   }
   const pairs: KeyPair[] = [];
   for (const list of byPlace.values()) {
-    const nearest = (id: Finding, wanted: Rule['credential']) =>
-      list
-        .filter((f) => part(f) === wanted && Math.abs(f.line - id.line) <= PAIR_WINDOW)
-        .sort((a, b) => Math.abs(a.line - id.line) - Math.abs(b.line - id.line))[0];
-    for (const keyId of list.filter((f) => part(f) === 'key-id')) {
-      const secret = nearest(keyId, 'secret');
-      if (secret) pairs.push({ keyId, secret, token: keyId.secret.startsWith('ASIA') ? nearest(keyId, 'session-token') : undefined });
+    // Each part by line: a key ID looks at the seven lines around it, not at every finding of the file (a
+    // dump of 20,000 keys in one file made that quadratic: 7 s).
+    const byLine = new Map<Rule['credential'], Map<number, Finding[]>>();
+    for (const finding of list) {
+      const lines = byLine.get(part(finding)) ?? byLine.set(part(finding), new Map()).get(part(finding))!;
+      const at = lines.get(finding.line);
+      if (at) at.push(finding);
+      else lines.set(finding.line, [finding]);
+    }
+    /**
+     * The nearest `wanted` part: on the key ID's line, else one line below, one above, two below… Below first:
+     * where pairs follow each other line after line, the ID comes before its secret (credentials files, .env).
+     */
+    const nearest = (id: Finding, wanted: Rule['credential']) => {
+      const lines = byLine.get(wanted);
+      for (let distance = 0; lines && distance <= PAIR_WINDOW; distance++) {
+        for (const line of distance ? [id.line + distance, id.line - distance] : [id.line]) {
+          const at = lines.get(line);
+          if (at) return at[0];
+        }
+      }
+      return undefined;
+    };
+    for (const keyId of byLine.get('key-id')?.values() ?? []) {
+      for (const id of keyId) {
+        const secret = nearest(id, 'secret');
+        if (secret) pairs.push({ keyId: id, secret, token: id.secret.startsWith('ASIA') ? nearest(id, 'session-token') : undefined });
+      }
     }
   }
   return pairs;

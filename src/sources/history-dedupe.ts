@@ -1,5 +1,6 @@
 import type { CommitInfo, Filter, Finding } from '../types.js';
 import type { DiffObserver } from './diff.js';
+import { NeedleIndex } from './needles.js';
 
 /** What a deleted line must hold to remove a finding's secret: the secret, or the encoded token a decoded secret hid in. */
 export const needleOf = (finding: Finding): string =>
@@ -32,7 +33,8 @@ export class HistoryDedupe implements Filter, DiffObserver {
   readonly name = 'history dedupe';
   private seq = 0;
   private readonly places = new Map<string, Place>();
-  private readonly openByFile = new Map<string, Set<Place>>();
+  /** the places still open in each file, by needle (see NeedleIndex) */
+  private readonly openByFile = new Map<string, NeedleIndex<Place>>();
   /** deleted in the current commit, unless the same commit adds it again (a moved line) */
   private pendingClose = new Set<Place>();
 
@@ -46,11 +48,11 @@ export class HistoryDedupe implements Filter, DiffObserver {
   }
 
   deleted(file: string, text: string): void {
-    for (const place of this.openByFile.get(file) ?? []) if (text.includes(place.needle)) this.pendingClose.add(place);
+    for (const place of this.openByFile.get(file)?.valuesIn(text) ?? []) this.pendingClose.add(place);
   }
 
   removed(file: string): void {
-    for (const place of this.openByFile.get(file) ?? []) this.pendingClose.add(place);
+    for (const place of this.openByFile.get(file)?.values() ?? []) this.pendingClose.add(place);
   }
 
   keep(finding: Finding): boolean {
@@ -85,9 +87,9 @@ export class HistoryDedupe implements Filter, DiffObserver {
   private open(place: Place): void {
     place.openedAt = this.seq;
     const file = place.finding.file;
-    const open = this.openByFile.get(file);
-    if (open) open.add(place);
-    else this.openByFile.set(file, new Set([place]));
+    let open = this.openByFile.get(file);
+    if (!open) this.openByFile.set(file, (open = new NeedleIndex()));
+    open.add(place.needle, place);
   }
 
   private closePending(): void {
@@ -95,7 +97,7 @@ export class HistoryDedupe implements Filter, DiffObserver {
       place.counted += this.seq - place.openedAt!;
       place.openedAt = null;
       const open = this.openByFile.get(place.finding.file)!;
-      open.delete(place);
+      open.delete(place.needle, place);
       if (open.size === 0) this.openByFile.delete(place.finding.file);
     }
     this.pendingClose = new Set();
