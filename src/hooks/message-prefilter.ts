@@ -2,7 +2,7 @@
 // pattern it greps for lives in the git directory, not in the hook: written by `keyguard install` and again
 // by each pre-commit run, so a newer keyguard's rules (an upgrade, without a reinstall) count from the next
 // commit on. Without the file the hook runs keyguard on every message.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { gitOutput } from '../git/repo.js';
 import type { RuleSet } from '../types.js';
@@ -29,7 +29,10 @@ export function saveMessagePrefilter(path: string, ruleSet: RuleSet): void {
     const content = `${prefilter}\n`;
     if (existsSync(path) && readFileSync(path, 'utf8') === content) return;
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    // Whole or not at all: a hook grepping with half a pattern would let a message through unseen.
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
   } catch {
     // see above: the hook falls back to running keyguard
   }
