@@ -5,7 +5,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, CACHE, best, fmt, measure, numberOption } from './lib.mjs';
-import { hostileInputs } from './inputs/hostile.mjs';
+import { execFileSync } from 'node:child_process';
+import { credentialsDump, hostileInputs } from './inputs/hostile.mjs';
 
 const kb = numberOption('--kb', 100);
 const runs = numberOption('--runs', 3);
@@ -31,6 +32,22 @@ for (const [i, { name, text }] of inputs.entries()) {
   const findings = hung ? '-' : JSON.parse(r.stdout).length;
   console.log(`| ${name} | ${fmt(text.length / 1024, 0)} KB | ${hung ? `did not finish (exit ${r.code ?? 'timeout'})` : `${fmt(r.seconds)} s`} | ${hung ? '-' : `${fmt(r.rssMb, 0)} MB`} | ${findings} |`);
 }
+
+// A history: a dump of key pairs committed, then emptied in the next commit (scan-history, all formats' core).
+const dumpKeys = kb * 200;
+const repo = join(dir, 'dump-history');
+const git = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgSign=false', ...args], { cwd: repo, stdio: 'ignore' });
+mkdirSync(repo);
+git('init', '-q');
+writeFileSync(join(repo, 'credentials.env'), `${credentialsDump(dumpKeys)}\n`);
+git('add', '.');
+git('commit', '-q', '--no-verify', '-m', 'dump');
+writeFileSync(join(repo, 'credentials.env'), 'emptied\n');
+git('commit', '-q', '--no-verify', '-am', 'empty it');
+const history = best(runs, () => measure(process.execPath, [BIN, 'scan-history', '--format', 'json'], { cwd: repo, timeout: TIMEOUT_MS }));
+const historyHung = history.code !== 0 && history.code !== 1;
+if (historyHung) failed = true;
+console.log(`| history: ${dumpKeys.toLocaleString('en-US')} key pairs in one file, then emptied | ${fmt(credentialsDump(dumpKeys).length / 1024, 0)} KB | ${historyHung ? `did not finish (exit ${history.code ?? 'timeout'})` : `${fmt(history.seconds)} s`} | ${historyHung ? '-' : `${fmt(history.rssMb, 0)} MB`} | ${historyHung ? '-' : JSON.parse(history.stdout).length} |`);
 rmSync(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
 
