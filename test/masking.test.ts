@@ -82,10 +82,17 @@ describe('SecretMask', () => {
         }
       }
     }
-    const escaped = encodeURIComponent(secret);
-    for (const written of [escaped, escaped.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())]) {
-      expect(mask.apply(`?key=${written}&x=1`)).toBe(`?key=${maskSecret(written)}&x=1`);
+    // A secret with several characters to escape, written with upper, lower and mixed hex digits.
+    const slashy = `${fakeSecret('masking-escapes').slice(0, 34)}+/a+/b/`;
+    const slashyMask = new SecretMask([slashy]);
+    const escaped = encodeURIComponent(slashy);
+    let count = 0;
+    const mixedCase = escaped.replace(/%[0-9A-F]{2}/g, (escape) => (count++ % 2 ? escape : escape.toLowerCase()));
+    for (const written of [escaped, escaped.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), mixedCase]) {
+      expect(slashyMask.apply(`?key=${written}&x=1`)).toBe(`?key=${maskSecret(written)}&x=1`);
     }
+    // Folding touches escapes only: the secret's own letters still match by case.
+    expect(mask.apply(`id ${secret.toLowerCase()}`)).toBe(`id ${secret.toLowerCase()}`);
   });
 
   it('finds every occurrence of many secrets as a plain search for each would, overlaps merged', () => {

@@ -25,12 +25,26 @@ function base64Forms(secret: string): string[] {
   return forms;
 }
 
-/** How a secret may be written in text: as is, base64-encoded at any alignment, URL-encoded (either hex case). */
+/** How a secret may be written in text: as is, base64-encoded at any alignment, URL-encoded (any hex case: see foldedUnit). */
 export function writtenForms(secret: string): string[] {
   const escaped = encodeURIComponent(secret);
   const encoded = [...base64Forms(secret), escaped, escaped.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())];
   return [...new Set([secret, ...encoded.filter((form) => form.length >= MIN_ENCODED)])];
 }
+
+/**
+ * The code unit at `i` as the matcher compares it: the hex digits of a URL escape in lower case, so that
+ * `%2b` and `%2F` in one token match a needle escaped either way (needles are folded the same way).
+ */
+function foldedUnit(text: string, i: number): number {
+  const unit = text.charCodeAt(i);
+  if (unit < 65 || unit > 70) return unit; // not A-F
+  const previous = text.charCodeAt(i - 1);
+  const escape = previous === 37 || (text.charCodeAt(i - 2) === 37 && isHexDigit(previous));
+  return escape ? unit + 32 : unit;
+}
+
+const isHexDigit = (unit: number) => (unit >= 48 && unit <= 57) || (unit >= 65 && unit <= 70) || (unit >= 97 && unit <= 102);
 
 /**
  * Many strings found at once, in time linear in the text whatever their number (Aho–Corasick): a history scan
@@ -57,7 +71,7 @@ class Needles {
     this.longest = new Int32Array(size);
     for (const needle of needles) {
       let node = 0;
-      for (let i = 0; i < needle.length; i++) node = this.child(node, needle.charCodeAt(i)) ?? this.addChild(node, needle.charCodeAt(i));
+      for (let i = 0; i < needle.length; i++) node = this.child(node, foldedUnit(needle, i)) ?? this.addChild(node, foldedUnit(needle, i));
       if (node) this.longest[node] = needle.length;
     }
     // Failure links, breadth first: each node's points at the longest proper suffix of it that is in the trie.
@@ -104,7 +118,7 @@ class Needles {
     const spans: Array<[number, number]> = [];
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const unit = text.charCodeAt(i);
+      const unit = foldedUnit(text, i);
       let next = this.child(node, unit);
       while (next === undefined && node) next = this.child((node = this.fail[node]), unit);
       node = next ?? 0;
