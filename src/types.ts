@@ -46,6 +46,11 @@ export interface Fragment {
    * added line (sources/diff.ts), kept because stripping it would copy the text
    */
   markedLines?: boolean;
+  /**
+   * new-file numbers of lines that are there for context only (the unchanged line above a change, where a
+   * value's name stands): rules read them, nothing on them is reported
+   */
+  quietLines?: ReadonlySet<number>;
 }
 
 export interface Finding {

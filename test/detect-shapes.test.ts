@@ -167,6 +167,23 @@ describe('through git', () => {
     expect(blocked.stderr).toContain('src/client.js:1');
   });
 
+  it('a value filled in under a name that stays: the hook and the CI gate see the name, and report the value only', () => {
+    const template = (value: string) => `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: ${id}\n  - name: AWS_SECRET_ACCESS_KEY\n    value: ${value}\n  - name: REGION\n    value: eu-west-1\n`;
+    const repo = sandbox.repo('filled-in');
+    const base = repo.commit('deployment template', { 'deploy.yaml': template('CHANGEME') }); // --no-verify: the old key ID is not this test's
+    expect(repo.keyguard(['install']).code).toBe(0);
+    repo.write('deploy.yaml', template(secret)).git('add', '-A');
+    // Only line 5 changed: its name (line 4) and the key ID (line 3) are unchanged lines around it.
+    expect(repo.keyguardJson(['scan', '--staged']).findings.map((f) => `${f.line}:${f.ruleId}`)).toEqual(['5:aws-secret-access-key']);
+    const blocked = repo.tryGit('commit', '-q', '-m', 'fill in the secret');
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr).toContain('deploy.yaml:5');
+    repo.git('commit', '-q', '--no-verify', '-m', 'fill in the secret');
+    for (const args of [['scan-range', `${base}..HEAD`], ['scan-range', `${base}..HEAD`, '--diff-only'], ['ci', '--base', base, '--head', 'HEAD']]) {
+      expect(repo.keyguardJson(args).findings.map((f) => `${f.line}:${f.ruleId}`), args.join(' ')).toEqual(['5:aws-secret-access-key']);
+    }
+  });
+
   it('scan-history reports them at the commit that added them', () => {
     const repo = sandbox.repo('history');
     repo.commit('readme', { 'README.md': 'docs\n' });

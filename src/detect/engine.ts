@@ -198,11 +198,13 @@ export class Detector {
 
     const reportStart = fragment.reportStart ?? 0;
     const reportEnd = fragment.reportEnd ?? Number.POSITIVE_INFINITY;
+    const quiet = fragment.quietLines;
     const findings: Finding[] = [];
     const seen = new Set<string>();
     const candidateLines = new CandidateLines(candidates);
     for (const c of candidates) {
       if (c.start < reportStart || c.start >= reportEnd || c.allowedValue) continue;
+      if (quiet?.has(fragment.line + c.line)) continue; // an unchanged line, there for its words
       if (c.rule.entropy > 0 && shannonEntropy(c.secret) < c.rule.entropy) continue;
       if (!this.hasContext(c, candidateLines, lineTexts)) continue;
       // Two rules on the same characters: the first rule names it. One encoded token can hold several secrets.

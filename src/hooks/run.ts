@@ -85,9 +85,10 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
 async function historyPart(context: ScanContext, revisions: string[], policyAt: string, tags: BlobTarget[] = []): Promise<ScanPart> {
   const { historyFragments } = await import('../sources/history.js');
   const { tagMessageFragments } = await import('../sources/raw-objects.js');
+  const { CHANGE_DIFF_ARGS } = await import('../sources/diff-options.js');
   const { cwd, stats } = context;
   async function* fragments(detector: Detector): AsyncGenerator<Fragment> {
-    yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
+    yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector, diffArgs: CHANGE_DIFF_ARGS });
     yield* tagMessageFragments(tags, { cwd, source: 'history' });
   }
   return { fragments, policyAt };

@@ -33,6 +33,14 @@ export const DIFF_ARGS = [
 ];
 
 /**
+ * DIFF_ARGS with one unchanged line around each change, for the scans of a change (staged, ranges, a push):
+ * a value's name often stands on the line above it (YAML, k8s env lists, XML), unchanged when only the value
+ * changes, and the rules that read it there (keywordLinesAbove) need that line. The diff parser keeps it in
+ * the fragment, unreported (Fragment.quietLines). A whole history keeps -U0, where git's output is the cost.
+ */
+export const CHANGE_DIFF_ARGS = DIFF_ARGS.map((arg) => (arg === '-U0' ? '-U1' : arg));
+
+/**
  * Settings that change what those commands print and have no option of their own on every command (or none
  * at all), as `git help config` (2.39) lists them: how paths are printed; the root commit's diff (a key added
  * there is missed without it); signature check output in the log; --follow, which a single path would turn

@@ -55,6 +55,8 @@ interface AddedRun {
   next: number;
   /** what readAdded stopped at: the run's end, the end of the buffered text, or RUN_SIZE */
   state: 'end' | 'fill' | 'full';
+  /** new-file numbers of the unchanged lines in the run (a diff with context: see Fragment.quietLines) */
+  quiet: number[];
 }
 
 /**
@@ -79,6 +81,8 @@ class DiffParser {
   private newLine = 0;
   /** the kind of line a piece of a very long line continues ('+', '-', or anything else to skip) */
   private continuing: string | null = null;
+  /** the last unchanged line read whole (diffs with context only): a run that starts right below it takes it */
+  private lastContext: { line: number; text: string } | null = null;
 
   constructor(
     stream: AsyncIterable<Buffer>,
@@ -204,6 +208,7 @@ class DiffParser {
 
   private startFile(path: string | null, skip = false): void {
     this.file = path;
+    this.lastContext = null;
     this.skipFile = skip;
     this.fileCounted = false;
     this.blob = '';
@@ -218,6 +223,7 @@ class DiffParser {
       else this.oldLeft--;
     } else if (kind !== 92 /* \ */) {
       // an added line of a skipped file, or ' ' context: both advance the new side
+      if (kind === 32 /* ' ' */ && this.reader.complete) this.lastContext = { line: this.newLine, text: line };
       if (kind !== ADDED) this.oldLeft--;
       this.newLeft--;
       this.newLine++;
@@ -259,21 +265,28 @@ class DiffParser {
       this.fileCounted = true;
       this.options.stats.files++;
     }
-    const run: AddedRun = { parts: [], size: 0, first: this.newLine, next: this.newLine, state: 'end' };
+    const run: AddedRun = { parts: [], size: 0, first: this.newLine, next: this.newLine, state: 'end', quiet: [] };
+    // The unchanged line above, when git printed it: a value's name often stands there (keywordLinesAbove).
+    const above = this.lastContext;
+    if (above && above.line === this.newLine - 1) {
+      run.first = above.line;
+      run.parts.push(above.text, '\n');
+      run.quiet.push(above.line);
+    }
     this.readAdded(run);
     return run;
   }
 
-  private runBase(): FragmentBase {
-    return { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit, markedLines: true };
+  private runBase(run: AddedRun): FragmentBase {
+    return { file: this.file ?? '(unknown)', source: this.options.source, commit: this.commit, markedLines: true, quietLines: run.quiet.length ? new Set(run.quiet) : undefined };
   }
 
   /** A run read whole: one fragment, the usual case (a hunk or a few close ones). */
   private runFragment(run: AddedRun): Fragment {
     const text = run.parts.length === 1 ? run.parts[0] : run.parts.join('');
     // Fields copied one by one: an object spread here made the whole parse twice as slow (measured).
-    const { file, source, commit, markedLines } = this.runBase();
-    return { file, source, commit, markedLines, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+    const { file, source, commit, markedLines, quietLines } = this.runBase(run);
+    return { file, source, commit, markedLines, quietLines, text: text.slice(0, -1), line: run.first, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
   }
 
   /**
@@ -292,7 +305,7 @@ class DiffParser {
         self.readAdded(run);
       }
     }
-    for await (const fragment of chunkText(texts(), this.runBase(), { contextLines: this.options.contextLines })) {
+    for await (const fragment of chunkText(texts(), this.runBase(run), { contextLines: this.options.contextLines })) {
       fragment.line += run.first - 1; // chunkText numbers from 1
       yield fragment;
     }
@@ -357,6 +370,16 @@ class DiffParser {
       if (kind === 45 /* - */ && reader.complete) {
         reader.unread();
         this.deletedRun();
+        continue;
+      }
+      if (kind === 32 /* ' ' */ && reader.complete) {
+        // an unchanged line between or after changes (diffs with context): kept, for the lines below it
+        for (; run.next < this.newLine; run.next++) run.parts.push('\n');
+        run.parts.push(line, '\n');
+        run.size += line.length;
+        run.quiet.push(this.newLine);
+        this.hunkLine(line);
+        run.next = this.newLine;
         continue;
       }
       if (kind !== ADDED) {

@@ -24,6 +24,8 @@ export interface HistoryOptions {
   detector: Detector;
   /** counts the merge pass's work, for the progress line */
   mergeProgress?: MergeProgress;
+  /** how git prints each commit's diff: DIFF_ARGS (a whole history), or CHANGE_DIFF_ARGS (a range, a push) */
+  diffArgs?: readonly string[];
 }
 
 /** The caller's observer (if any), and `ids` told the id of each commit read, for objectsWithNul. */
@@ -57,7 +59,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const withNul = objectsWithNul(commitIds, cwd);
   withNul.catch(() => {}); // awaited below; when the main stream fails first, its error is the one to report
   try {
-    const stream = gitStream(logArgs(revisions, ['-p', ...DIFF_ARGS, LOG_FORMAT, '--reverse', '--topo-order']), { cwd, env: diffEnv() });
+    const stream = gitStream(logArgs(revisions, ['-p', ...(options.diffArgs ?? DIFF_ARGS), LOG_FORMAT, '--reverse', '--topo-order']), { cwd, env: diffEnv() });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
     yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });

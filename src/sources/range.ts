@@ -7,7 +7,7 @@ import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
 import { type DiffObserver, diffFragments } from './diff.js';
-import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
+import { CHANGE_DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { historyFragments } from './history.js';
 import type { MergeProgress } from './merge-resolutions.js';
 
@@ -93,11 +93,11 @@ function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
 export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
   const { cwd, base, head, stats, contextLines, observer, detector } = options;
   if (!options.diffOnly) {
-    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector, mergeProgress: options.mergeProgress });
+    yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector, mergeProgress: options.mergeProgress, diffArgs: CHANGE_DIFF_ARGS });
     return;
   }
   yield* messageFragments(options);
-  const diff = gitStream(['diff', ...DIFF_ARGS, base, head], { cwd, env: diffEnv() });
+  const diff = gitStream(['diff', ...CHANGE_DIFF_ARGS, base, head], { cwd, env: diffEnv() });
   const binaries: BlobTarget[] = [];
   yield* diffFragments(diff, { source: 'range', contextLines, stats, onBinary: (file, blob) => binaries.push({ file, blob }) });
   yield* binaryBlobFragments(binaries, { cwd, contextLines, stats, source: 'range' });

@@ -5,7 +5,7 @@ import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments, blobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
-import { DIFF_ARGS, DIFF_SCOPE_ARGS, diffEnv } from './diff-options.js';
+import { CHANGE_DIFF_ARGS, DIFF_SCOPE_ARGS, diffEnv } from './diff-options.js';
 import { nameFragment } from './names.js';
 
 export interface StagedOptions {
@@ -59,7 +59,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
   }
   const binaries: BlobTarget[] = [];
   const unmerged: string[] = [];
-  const diff = gitStream([...CACHED, ...DIFF_ARGS], { cwd, env: diffEnv() });
+  const diff = gitStream([...CACHED, ...CHANGE_DIFF_ARGS], { cwd, env: diffEnv() });
   yield* diffFragments(diff, {
     source: 'staged',
     contextLines,
