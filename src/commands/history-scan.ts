@@ -3,7 +3,7 @@ import { loadFilters } from '../filters/index.js';
 import { gitQueries } from '../git/queries.js';
 import { isShallow, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
-import type { DiffObserver } from '../sources/diff.js';
+import type { DiffObserver } from '../sources/diff-options.js';
 import type { MergeProgress } from '../sources/merge-resolutions.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { emptyStats, type Filter, type Finding, type Fragment, type RuleSet, type ScanStats } from '../types.js';

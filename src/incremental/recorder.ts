@@ -1,5 +1,5 @@
 import type { CommitInfo, Filter, Finding } from '../types.js';
-import type { DiffObserver } from '../sources/diff.js';
+import type { DiffObserver } from '../sources/diff-options.js';
 import { HistoryDedupe, needleOf } from '../sources/history-dedupe.js';
 import { NeedleIndex } from '../sources/needles.js';
 

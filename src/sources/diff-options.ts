@@ -1,5 +1,6 @@
-// The options and format of the git commands whose output the diff parser (diff.ts) reads.
+// What the diff parser (diff.ts) reads: the options and format of the git commands, and its own options.
 import { storedObjectsEnv } from '../git/stream.js';
+import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
 
 /** Which files a diff lists, and in what order, whatever diff.relative and diff.orderFile say: all, git's own. */
 export const DIFF_SCOPE_ARGS = ['--no-relative', '-O/dev/null'];
@@ -87,3 +88,31 @@ export function diffEnv(): NodeJS.ProcessEnv {
  */
 export const LOG_FORMAT = '--format=%x00%x00%H %P%x00%an%x00%ae%x00%aI%x00%B%x00';
 export const LOG_FIELDS = 7; // NULs in one LOG_FORMAT header
+
+/** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
+export interface DiffObserver {
+  commit(info: CommitInfo): void;
+  /** true when the deleted lines of `file` matter */
+  watches(file: string): boolean;
+  /** `text`: deleted lines of `file` as git printed them ('-' included; a hunk's block at once), or a later piece of a very long one */
+  deleted(file: string, text: string): void;
+  /** `file` was deleted whole (-D prints no lines for it) */
+  removed(file: string): void;
+  /** a history's commits are over: what follows are blobs read after them (see historyFragments) */
+  commitsEnd?(): void;
+}
+
+export interface DiffOptions {
+  source: SourceKind;
+  contextLines: number;
+  stats: ScanStats;
+  /** the stream is `git log -p` with LOG_FORMAT headers: yield each message, tag lines with their commit */
+  log?: boolean;
+  /** a file git calls binary (by its new blob id, in its commit for a log); without this it is counted in stats.binarySkipped */
+  onBinary?: (file: string, blob: string, commit: CommitInfo | null) => void;
+  /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
+  onUnmerged?: (file: string) => void;
+  observer?: DiffObserver;
+  /** fragments to yield for a merge commit after its message (what a separate pass found in its resolution) */
+  inserts?: (sha: string) => Promise<Fragment[]>;
+}

@@ -1,36 +1,9 @@
 import { TextReader } from '../git/reader.js';
-import { type CommitInfo, type Fragment, MESSAGE_FILE, type ScanStats, type SourceKind } from '../types.js';
+import { type CommitInfo, type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { type Hunk, parseHunk, pathOfDiffLine, readLogHeader, readPath, stripPrefix } from './diff-headers.js';
+import type { DiffOptions } from './diff-options.js';
 import { nameFragment } from './names.js';
-
-/** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
-export interface DiffObserver {
-  commit(info: CommitInfo): void;
-  /** true when the deleted lines of `file` matter */
-  watches(file: string): boolean;
-  /** `text`: deleted lines of `file` as git printed them ('-' included; a hunk's block at once), or a later piece of a very long one */
-  deleted(file: string, text: string): void;
-  /** `file` was deleted whole (-D prints no lines for it) */
-  removed(file: string): void;
-  /** a history's commits are over: what follows are blobs read after them (see historyFragments) */
-  commitsEnd?(): void;
-}
-
-export interface DiffOptions {
-  source: SourceKind;
-  contextLines: number;
-  stats: ScanStats;
-  /** the stream is `git log -p` with LOG_FORMAT headers: yield each message, tag lines with their commit */
-  log?: boolean;
-  /** a file git calls binary (by its new blob id, in its commit for a log); without this it is counted in stats.binarySkipped */
-  onBinary?: (file: string, blob: string, commit: CommitInfo | null) => void;
-  /** `* Unmerged path` lines of a diff of the index during a conflicted merge */
-  onUnmerged?: (file: string) => void;
-  observer?: DiffObserver;
-  /** fragments to yield for a merge commit after its message (what a separate pass found in its resolution) */
-  inserts?: (sha: string) => Promise<Fragment[]>;
-}
 
 /**
  * What begins an added line (DIFF_ARGS): a carriage return, which every regex reads as the line break it

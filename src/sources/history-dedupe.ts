@@ -1,5 +1,5 @@
 import type { CommitInfo, Filter, Finding } from '../types.js';
-import type { DiffObserver } from './diff.js';
+import type { DiffObserver } from './diff-options.js';
 import { NeedleIndex } from './needles.js';
 
 /** What a deleted line must hold to remove a finding's secret: the secret, or the encoded token a decoded secret hid in. */

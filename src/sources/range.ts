@@ -6,8 +6,8 @@ import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
-import { type DiffObserver, diffFragments } from './diff.js';
-import { CHANGE_DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
+import { diffFragments } from './diff.js';
+import { CHANGE_DIFF_ARGS, type DiffObserver, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { historyFragments } from './history.js';
 import type { MergeProgress } from './merge-resolutions.js';
 
