@@ -16,7 +16,7 @@ const TICK_MS = 250;
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
-interface Sample {
+export interface Sample {
   at: number;
   commits: number;
   merges: number;
@@ -29,7 +29,7 @@ function timeLeft(left: number, done: number, before: number, elapsed: number): 
 }
 
 /** The line for the latest sample, given the oldest one in the window. */
-function progressLine(progress: ScanProgress, oldest: Sample, now: Sample): string {
+export function progressLine(progress: ScanProgress, oldest: Sample, now: Sample): string {
   const { total, merges } = progress;
   const elapsed = (now.at - oldest.at) / 1000;
   const rate = elapsed > 0 ? (now.commits - oldest.commits) / elapsed : 0;
