@@ -47,6 +47,18 @@ const UNREAD_LIMIT = 4 * 1024 * 1024;
 const CAT_FILE = ['cat-file', '--batch', '--buffer'];
 
 /**
+ * The next `cat-file --batch` header: the object's id, and the bytes that follow it (its body and the newline
+ * after it), null for a missing object; null at the end of the output.
+ */
+async function nextHeader(reader: StreamReader): Promise<{ id: string; bytes: number | null } | null> {
+  let header = reader.line();
+  while (header === undefined && (await reader.fill())) header = reader.line();
+  if (header === undefined) return null;
+  const [id, type, size] = header.toString('latin1').split(' ');
+  return { id, bytes: type === 'missing' || size === undefined ? null : Number(size) + 1 };
+}
+
+/**
  * The contents of blobs, read through `git cat-file --batch` and streamed (a staged file of gigabytes never
  * sits in memory). What a reader leaves unread of a blob (a binary after its first bytes) is passed over when
  * it asks for the next one. Missing objects are left out.
@@ -59,13 +71,10 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
     try {
       while (next < targets.length) {
         const target = targets[next++];
-        let header = reader.line();
-        while (header === undefined && (await reader.fill())) header = reader.line();
-        if (header === undefined) return;
-        const [, type, size] = header.toString('latin1').split(' ');
-        if (type === 'missing' || size === undefined) continue;
-        // +1: the newline after the body
-        const remaining = { bytes: Number(size) + 1 };
+        const header = await nextHeader(reader);
+        if (header === null) return;
+        if (header.bytes === null) continue;
+        const remaining = { bytes: header.bytes };
         yield { target, bytes: blobBytes(reader, remaining) };
         if (remaining.bytes > UNREAD_LIMIT) break;
         for await (const _ of blobBytes(reader, remaining));
@@ -86,14 +95,9 @@ export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): P
   const found = new Set<string>();
   const reader = new StreamReader(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }));
   try {
-    for (;;) {
-      let header = reader.line();
-      while (header === undefined && (await reader.fill())) header = reader.line();
-      if (header === undefined) break;
-      const [id, type, size] = header.toString('latin1').split(' ');
-      if (type === 'missing' || size === undefined) continue;
-      // +1: the newline after the body
-      for (let remaining = Number(size) + 1; remaining > 0; ) {
+    for (let header = await nextHeader(reader); header !== null; header = await nextHeader(reader)) {
+      const { id } = header;
+      for (let remaining = header.bytes ?? 0; remaining > 0; ) {
         const bytes = reader.take(remaining);
         if (bytes === undefined) {
           if (!(await reader.fill())) return found;
