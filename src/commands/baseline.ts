@@ -1,9 +1,9 @@
-import { lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
 import { DEFAULT_BASELINE_FILE, baselineDocument } from '../filters/baseline.js';
-import { loadFilters } from '../filters/index.js';
+import { diskReader, loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, listTargets } from '../sources/files.js';
@@ -21,17 +21,9 @@ interface BaselineArgs {
  * someone their file. A missing or empty file is written; a baseline of any version is replaced.
  */
 function checkReplaceable(file: string): void {
-  // A link the repository brought could point anywhere, or at a file not there yet: never written through.
-  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    throw new UsageError(`${file} is a symbolic link (to ${readlinkSync(file)}): keyguard writes a baseline only as a regular file`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(`${file}: cannot read (${messageOf(error)})`);
-  }
+  // Read as the allowlists are (diskReader): through no link the repository brought, null when there is none.
+  const text = diskReader(process.cwd())(file);
+  if (text === null) return;
   if (text.trim() && !/^\s*\{\s*"format"\s*:\s*"keyguard-baseline\//.test(text)) {
     throw new UsageError(`${file}: there is a file there that is not a keyguard baseline, and keyguard replaces only its own (name another file, or remove this one)`);
   }
