@@ -15,5 +15,5 @@ const newest = (dir) =>
   Math.max(...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(join(dir, entry.name)) : mtime(join(dir, entry.name)))));
 
 const sources = Math.max(newest('src'), mtime('build/string-width.cjs'), mtime('tsconfig.json'), mtime('package.json'), mtime('package-lock.json'));
-const built = Math.min(mtime('dist/cli.bundle.js'), mtime('dist/run.bundle.js'));
+const built = Math.min(mtime('dist/cli.bundle.js'), mtime('dist/run.bundle.js'), mtime('dist/prestart.bundle.js'));
 if (built < sources) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyguardJson } from './helpers/cli.js';
+import { gitRecorder } from './helpers/git-recorder.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -21,30 +20,6 @@ function diverge(repo: Repo, branch: string, theirs: Record<string, string>, our
   repo.git('checkout', '-q', 'main');
   repo.commit(`main beside ${branch}`, ours);
   return side;
-}
-
-/**
- * A `git` ahead of the real one on PATH that records each command line (NUL between arguments, one command
- * a line) before running it: what keyguard asks git for, counted without timing anything.
- */
-function gitRecorder(): { env: (repo: Repo) => NodeJS.ProcessEnv; commands: () => string[][] } {
-  const dir = sandbox.path('recorder');
-  const log = sandbox.path('recorder.log');
-  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/git`, `#!/bin/sh\nprintf '%s\\0' "$@" >> '${log}'\nprintf '\\n' >> '${log}'\nexec '${realGit}' "$@"\n`);
-  chmodSync(`${dir}/git`, 0o755);
-  return {
-    env: (repo) => {
-      writeFileSync(log, '');
-      return { ...repo.env, PATH: `${dir}:${repo.env.PATH}` };
-    },
-    commands: () =>
-      readFileSync(log, 'utf8')
-        .split('\0\n')
-        .filter(Boolean)
-        .map((line) => line.split('\0')),
-  };
 }
 
 describe('scan-history on merges', () => {
@@ -112,7 +87,7 @@ describe('scan-history on merges', () => {
 
   it('never asks git for --remerge-diff with --reverse, and runs as many gits for 12 merges as for 1', () => {
     // git 2.39 re-merges wrongly and slowly oldest-first (see merge-resolutions.ts): guarded by the arguments.
-    const recorder = gitRecorder();
+    const recorder = gitRecorder(sandbox);
     const gitsFor = (merges: number) => {
       const repo = newRepo();
       repo.commit('base', { 'c.txt': 'base\n' });

@@ -1,17 +1,8 @@
-import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../errors.js';
+import { adoptPrestarted } from './prestart.js';
+import { type GitStreamOptions, startGit } from './spawn.js';
 
-export interface GitStreamOptions {
-  cwd: string;
-  env?: NodeJS.ProcessEnv;
-  /**
-   * written to git's stdin (e.g. object ids for `cat-file --batch`), whole or as it comes (read only as fast
-   * as git takes it); else stdin is empty
-   */
-  input?: string | AsyncIterable<string>;
-}
+export type { GitStreamOptions } from './spawn.js';
 
 /**
  * The environment for git commands that read commits and blobs a scan must see as they are stored: no replace
@@ -24,23 +15,11 @@ export function storedObjectsEnv(): NodeJS.ProcessEnv {
 
 /**
  * Runs git and yields its stdout as it comes, with bounded memory: for the outputs that can be gigabytes
- * (log -p, diff, cat-file). Exits with a UsageError carrying git's own message when git fails.
+ * (log -p, diff, cat-file). Exits with a UsageError carrying git's own message when git fails. A git started
+ * earlier with the same arguments, cwd and environment (prestart.ts) is read instead of a new one.
  */
 export async function* gitStream(args: string[], options: GitStreamOptions): AsyncGenerator<Buffer> {
-  const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-  // git exits before reading all its input when it fails: its own message says why, not EPIPE.
-  child.stdin.on('error', () => {});
-  if (typeof options.input === 'object') pipeline(Readable.from(options.input), child.stdin).catch(() => {});
-  else child.stdin.end(options.input);
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (data: string) => {
-    if (stderr.length < 4096) stderr += data;
-  });
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  const { child, stderr, exited } = adoptPrestarted(args, options) ?? startGit(args, options);
   let finished = false;
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
@@ -52,7 +31,7 @@ export async function* gitStream(args: string[], options: GitStreamOptions): Asy
   const code = await exited.catch((error: Error) => {
     throw new UsageError(`cannot run git: ${error.message}`);
   });
-  if (code !== 0) throw new UsageError(`git ${args[0]} failed: ${stderr.trim().split('\n')[0] || `exit code ${code}`}`);
+  if (code !== 0) throw new UsageError(`git ${args[0]} failed: ${stderr().trim().split('\n')[0] || `exit code ${code}`}`);
 }
 
 /** Splits a byte stream into records ending in `separator` (NUL for -z output), decoding each as UTF-8. */

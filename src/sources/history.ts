@@ -6,8 +6,8 @@ import { gitStream } from '../git/stream.js';
 import type { CommitInfo, Fragment, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
-import { DIFF_ARGS, type DiffObserver, diffEnv, LOG_FORMAT } from './diff-options.js';
-import { logArgs } from './log-args.js';
+import type { DiffObserver } from './diff-options.js';
+import { historyLog } from './log-args.js';
 import { type MergeProgress, MergeResolutions } from './merge-resolutions.js';
 import { messageTailFragments } from './raw-objects.js';
 
@@ -59,7 +59,8 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   const withNul = objectsWithNul(commitIds, cwd);
   withNul.catch(() => {}); // awaited below; when the main stream fails first, its error is the one to report
   try {
-    const stream = gitStream(logArgs(revisions, ['-p', ...(options.diffArgs ?? DIFF_ARGS), LOG_FORMAT, '--reverse', '--topo-order']), { cwd, env: diffEnv() });
+    const log = historyLog(revisions, options.diffArgs);
+    const stream = gitStream(log.args, { cwd, env: log.env });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
     yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });

@@ -1,3 +1,5 @@
+import { DIFF_ARGS, diffEnv, LOG_FORMAT } from './diff-options.js';
+
 /**
  * git log arguments: the caller's revisions (and options) first so that ours win, and any `-- paths` last.
  * `revisions` is what a scan names: ['--all'], ['BASE..HEAD'], ['main', '^v1.0', '--since=…', '--', 'dir'], …
@@ -12,4 +14,12 @@ export function splitPaths(revisions: string[]): { revs: string[]; paths: string
   const separator = revisions.indexOf('--');
   if (separator === -1) return { revs: revisions, paths: [] };
   return { revs: revisions.slice(0, separator), paths: revisions.slice(separator) };
+}
+
+/**
+ * The `git log -p` a history scan reads (see historyFragments), oldest first. GIT_FLUSH=0: git writes its
+ * output in blocks instead of flushing after each commit, less than half the reads for Node and the writes for git.
+ */
+export function historyLog(revisions: string[], diffArgs: readonly string[] = DIFF_ARGS): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: logArgs(revisions, ['-p', ...diffArgs, LOG_FORMAT, '--reverse', '--topo-order']), env: { ...diffEnv(), GIT_FLUSH: '0' } };
 }
