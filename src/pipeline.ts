@@ -1,5 +1,5 @@
 import type { Detector } from './detect/engine.js';
-import type { Filter, Finding, Fragment } from './types.js';
+import type { Filter, Finding, Fragment, FragmentOrBatch } from './types.js';
 
 /**
  * sources → detector → filters: the findings of a stream of fragments that no filter accepted. The filters
@@ -7,18 +7,22 @@ import type { Filter, Finding, Fragment } from './types.js';
  * before its first byte), and filters that fail to load stop it at its first fragment.
  */
 export async function collectFindings(
-  fragments: AsyncIterable<Fragment>,
+  fragments: AsyncIterable<FragmentOrBatch>,
   detector: Detector,
   filters: readonly Filter[] | Promise<readonly Filter[]>,
 ): Promise<Finding[]> {
   if (filters instanceof Promise) filters.catch(() => {}); // its error is thrown below, not reported as unhandled
   const findings: Finding[] = [];
   let ready: readonly Filter[] | undefined;
-  for await (const fragment of fragments) {
-    ready ??= await filters;
+  const collect = (fragment: Fragment) => {
     for (const finding of detector.detect(fragment)) {
-      if (ready.every((filter) => filter.keep(finding))) findings.push(finding);
+      if (ready!.every((filter) => filter.keep(finding))) findings.push(finding);
     }
+  };
+  for await (const item of fragments) {
+    ready ??= await filters;
+    if (Array.isArray(item)) for (const fragment of item as readonly Fragment[]) collect(fragment);
+    else collect(item as Fragment);
   }
   await filters;
   return findings;

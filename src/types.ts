@@ -53,6 +53,12 @@ export interface Fragment {
   quietLines?: ReadonlySet<number>;
 }
 
+/**
+ * What a source yields: fragments one by one, or in batches. A history yields one batch per chunk of git's
+ * output: each yield is an await in every layer it passes through, and a history holds ~10⁵ fragments.
+ */
+export type FragmentOrBatch = Fragment | readonly Fragment[];
+
 export interface Finding {
   ruleId: string;
   description: string;

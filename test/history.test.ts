@@ -39,6 +39,19 @@ describe('scan-history', () => {
     expect(findings[0]).toMatchObject({ file: 'conf.ini', line: 2, commit: first, commits: 4 });
   });
 
+  it('counts a line moved within its file as still there, whichever comes first in the diff', () => {
+    const repo = newRepo();
+    // far enough apart that git prints the addition and the deletion as hunks of their own
+    const filler = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    const file = (lines: string[]) => `${lines.join('\n')}\n`;
+    const first = repo.commit('add', { 'conf.ini': file([...filler, keyLine('moved')]) });
+    repo.commit('move it up', { 'conf.ini': file([keyLine('moved'), ...filler]) }); // added above, deleted below
+    repo.commit('move it down', { 'conf.ini': file([...filler, keyLine('moved')]) }); // deleted above, added below
+    repo.commit('later', { 'y.txt': 'y\n' });
+    expect(repo.keyguardJson(['scan-history']).findings).toMatchObject([{ file: 'conf.ini', line: 31, commit: first, commits: 4 }]);
+    expect(repo.keyguardJson(['scan-history', '--incremental']).findings).toMatchObject([{ commits: 4 }]);
+  });
+
   it('ends the count when the file is deleted whole (git prints no lines for it)', () => {
     const repo = newRepo();
     const first = repo.commit('add', { 'my keys.ini': `${keyLine('whole')}\n` });

@@ -6,7 +6,7 @@ import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff-options.js';
 import type { MergeProgress } from '../sources/merge-resolutions.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
-import { emptyStats, type Filter, type Finding, type Fragment, type RuleSet, type ScanStats } from '../types.js';
+import { emptyStats, type Filter, type Finding, type FragmentOrBatch, type RuleSet, type ScanStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
 import { showProgress } from './progress.js';
 import { type ReportArgs, writeReport } from './report-options.js';
@@ -17,7 +17,7 @@ export interface HistoryScan {
   target: string;
   /** git rev-list arguments naming the commits, for the progress total (null: no total) */
   countArgs: string[];
-  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector; mergeProgress: MergeProgress }) => AsyncIterable<Fragment>;
+  fragments: (context: { stats: ScanStats; contextLines: number; observer: DiffObserver; detector: Detector; mergeProgress: MergeProgress }) => AsyncIterable<FragmentOrBatch>;
   /** takes the place of `fragments` and HistoryDedupe: scan-history --incremental (incremental/scan.ts) */
   collect?: (context: { stats: ScanStats; detector: Detector; ruleSet: RuleSet; filters: Promise<readonly Filter[]> }) => Promise<Finding[]>;
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
 import { annotatedTags, tagMessageFragments } from '../sources/raw-objects.js';
-import type { Fragment } from '../types.js';
+import type { FragmentOrBatch } from '../types.js';
 import { type HistoryScan, runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
 
@@ -19,7 +19,7 @@ interface ScanHistoryArgs extends ReportArgs {
  * A scan of all refs (or of --tags) reads the annotated tags' messages too: git log shows only commits. The tags
  * are listed while the history is read, not after it.
  */
-async function* withTags(history: AsyncIterable<Fragment>, cwd: string, revisions: string[]): AsyncGenerator<Fragment> {
+async function* withTags(history: AsyncIterable<FragmentOrBatch>, cwd: string, revisions: string[]): AsyncGenerator<FragmentOrBatch> {
   const tags = revisions.includes('--all') || revisions.includes('--tags') ? annotatedTags(cwd) : null;
   tags?.catch(() => {}); // awaited below; when the history fails first, its error is the one to report
   yield* history;

@@ -13,7 +13,7 @@ import { collectFindings } from '../pipeline.js';
 import { wantsColor } from '../report/color.js';
 import { redactSecrets } from '../report/redact.js';
 import { textReporter } from '../report/text.js';
-import { type Finding, type Fragment, type ScanStats, emptyStats } from '../types.js';
+import { type Finding, type FragmentOrBatch, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
 import type { BlobTarget } from '../git/blobs.js';
 import { saveMessagePrefilter } from './message-prefilter.js';
@@ -22,7 +22,7 @@ import { HOOK_NAMES, type HookName, PREFILTER_PATH } from './scripts.js';
 /** Text to scan, and the commit (or the index) whose allowlists judge it. */
 interface ScanPart {
   /** the text to scan, read with the detector's rules (made only once there is something to scan) */
-  fragments: (detector: Detector) => AsyncIterable<Fragment>;
+  fragments: (detector: Detector) => AsyncIterable<FragmentOrBatch>;
   /**
    * Where .keyguardallow and .gitallowed are read: the index (INDEX) for a commit about to be made, a pushed tip
    * for a push. Never the work tree: an allow that is not in the commit would pass here and fail at push
@@ -87,7 +87,7 @@ async function historyPart(context: ScanContext, revisions: string[], policyAt: 
   const { tagMessageFragments } = await import('../sources/raw-objects.js');
   const { CHANGE_DIFF_ARGS } = await import('../sources/diff-options.js');
   const { cwd, stats } = context;
-  async function* fragments(detector: Detector): AsyncGenerator<Fragment> {
+  async function* fragments(detector: Detector): AsyncGenerator<FragmentOrBatch> {
     yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector, diffArgs: CHANGE_DIFF_ARGS });
     yield* tagMessageFragments(tags, { cwd, source: 'history' });
   }

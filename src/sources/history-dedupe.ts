@@ -27,7 +27,8 @@ interface Place {
  *
  * It is both the last filter of the pipeline (it sees findings in stream order) and the DiffObserver of the
  * history source (it sees commits and deleted lines), so findings of a commit arrive before its successor's
- * deletions.
+ * deletions. Within a commit the order does not matter: the history source hands its fragments on in
+ * batches, after the deletions that follow them in git's output.
  */
 export class HistoryDedupe implements Filter, DiffObserver {
   readonly name = 'history dedupe';
@@ -37,6 +38,8 @@ export class HistoryDedupe implements Filter, DiffObserver {
   private readonly openByFile = new Map<string, NeedleIndex<Place>>();
   /** deleted in the current commit, unless the same commit adds it again (a moved line) */
   private pendingClose = new Set<Place>();
+  /** found in the current commit: there after it, whatever it deleted */
+  private foundNow = new Set<Place>();
 
   commit(_info: CommitInfo): void {
     this.closePending();
@@ -70,7 +73,7 @@ export class HistoryDedupe implements Filter, DiffObserver {
       this.open(created);
       return true;
     }
-    this.pendingClose.delete(place);
+    this.foundNow.add(place);
     if (place.openedAt === null) this.open(place);
     return false;
   }
@@ -94,6 +97,7 @@ export class HistoryDedupe implements Filter, DiffObserver {
 
   private closePending(): void {
     for (const place of this.pendingClose) {
+      if (this.foundNow.has(place)) continue; // moved within its file
       place.counted += this.seq - place.openedAt!;
       place.openedAt = null;
       const open = this.openByFile.get(place.finding.file)!;
@@ -101,5 +105,6 @@ export class HistoryDedupe implements Filter, DiffObserver {
       if (open.size === 0) this.openByFile.delete(place.finding.file);
     }
     this.pendingClose = new Set();
+    this.foundNow = new Set();
   }
 }

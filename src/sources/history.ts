@@ -3,9 +3,9 @@ import type { Detector } from '../detect/engine.js';
 import { type BlobTarget, objectsWithNul } from '../git/blobs.js';
 import { LineFeed } from '../git/line-feed.js';
 import { gitStream } from '../git/stream.js';
-import type { CommitInfo, Fragment, ScanStats } from '../types.js';
+import type { CommitInfo, FragmentOrBatch, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
-import { diffFragments } from './diff.js';
+import { diffFragmentBatches } from './diff.js';
 import type { DiffObserver } from './diff-options.js';
 import { historyLog } from './log-args.js';
 import { type MergeProgress, MergeResolutions } from './merge-resolutions.js';
@@ -49,7 +49,7 @@ function noting(ids: LineFeed, observer: DiffObserver | undefined): DiffObserver
  * binary (binaryBlobFragments) and what messages hold past a NUL byte (messageTailFragments, of the commits
  * objectsWithNul finds: it reads each commit the stream names beside it, so that its git runs on the other core).
  */
-export async function* historyFragments(options: HistoryOptions): AsyncGenerator<Fragment> {
+export async function* historyFragments(options: HistoryOptions): AsyncGenerator<FragmentOrBatch> {
   const { cwd, revisions, stats, contextLines, source, observer, detector } = options;
   // If the main stream fails or its reader stops, the merge pass stops too rather than run on to its end.
   const stop = new AbortController();
@@ -63,7 +63,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const stream = gitStream(log.args, { cwd, env: log.env });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-    yield* diffFragments(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });
+    yield* diffFragmentBatches(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });
     commitIds.end();
     await merges.finish();
     observer?.commitsEnd?.();

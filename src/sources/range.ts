@@ -4,7 +4,7 @@ import { gitQueries } from '../git/queries.js';
 import { isShallow } from '../git/repo.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
-import type { Fragment, ScanStats } from '../types.js';
+import type { Fragment, FragmentOrBatch, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
 import { diffFragments } from './diff.js';
 import { CHANGE_DIFF_ARGS, type DiffObserver, diffEnv, LOG_FORMAT } from './diff-options.js';
@@ -90,7 +90,7 @@ function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
  * What a pull request adds: every commit of base..head (its added lines and message, as scan-history), or
  * with diffOnly the lines of the net diff from base to head plus the messages.
  */
-export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fragment> {
+export async function* rangeFragments(options: RangeOptions): AsyncGenerator<FragmentOrBatch> {
   const { cwd, base, head, stats, contextLines, observer, detector } = options;
   if (!options.diffOnly) {
     yield* historyFragments({ cwd, revisions: [`${base}..${head}`], stats, contextLines, source: 'range', observer, detector, mergeProgress: options.mergeProgress, diffArgs: CHANGE_DIFF_ARGS });
