@@ -149,6 +149,8 @@ export class Detector {
   private readonly encodedPrefixes: EncodedPrefixes | null;
   /** the widest pairing window of any rule: how many lines of context a source should keep around a seam */
   readonly contextLines: number;
+  /** some rule has no keywords: its regex reads every text whole */
+  private readonly keywordless: boolean;
 
   constructor(ruleSet: RuleSet) {
     // A rule that pairs with others runs after them, so their candidates are there to pair with.
@@ -163,7 +165,7 @@ export class Detector {
     if (exact.length) this.keywordRegexes.push(new RegExp(alternation(exact), 'g'));
     if (anyCase.length) this.keywordRegexes.push(new RegExp(alternation(anyCase), 'gi'));
     // A rule without keywords may match anywhere, so its decoded matches may stand anywhere too.
-    const everywhere = this.rules.some((rule) => rule.keywords.length === 0);
+    const everywhere = (this.keywordless = this.rules.some((rule) => rule.keywords.length === 0));
     // Base64 that encodes a key prefix (the capital keywords of rules that need no context: `AKIA`, alone or
     // inside an encoded credentials file or JSON) can hold a finding with no keyword on its line; a secret
     // encoded beside it pairs with it. Words matched in any case (`secret`) are not searched for encoded: in
@@ -180,6 +182,8 @@ export class Detector {
     const candidates: Candidate[] = [];
     // Decoded first: an encoded key ID is a pair that sends the pairing rules to the lines around it.
     this.collectDecoded(text, lines, keywordLines, candidates);
+    // Most texts hold no keyword and no encoded key: then no rule has a line to read (see searchRanges).
+    if (keywordLines.size === 0 && candidates.length === 0 && !this.keywordless) return [];
 
     const lineTexts = new LineTexts(lines);
     for (const rule of this.rules) {
