@@ -53,8 +53,10 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   if (process.stderr.isTTY) void commitCount(cwd, scan.countArgs).then((total) => (progress.total = total));
   const stop = showProgress(progress);
   // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
-  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits).
+  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits). Whether
+  // the clone is shallow is asked then too, not in the scan's tail.
   const filters = Promise.resolve().then(() => loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline }));
+  const shallow = filters.then(() => isShallow(cwd), () => false);
   let findings;
   try {
     if (scan.collect) {
@@ -67,6 +69,6 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   } finally {
     stop();
   }
-  await repositoryNotes(cwd, stats, isShallow(cwd));
+  await repositoryNotes(cwd, stats, await shallow);
   return writeReport(findings, stats, args, scan.target, remediation);
 }
