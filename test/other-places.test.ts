@@ -1,9 +1,11 @@
 // Keys in places that are not file contents: a symlink's target, a file's name, an annotated tag's message,
 // a commit message past a NUL byte. Real git throughout: commits fire the installed hooks, pushes go to a
 // local bare remote.
+import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { objectsWithNulIn } from '../src/git/blobs.js';
 import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -115,5 +117,31 @@ describe('commit messages past a NUL byte', () => {
     expect(places(repo.keyguardJson(['scan-range', `${base}..HEAD`]).findings)).toEqual(want);
     // ci reports each once: the key before the NUL came through git log, the one after it from the object
     expect(places(repo.keyguardJson(['ci', '--base', base]).findings)).toEqual(want);
+  });
+
+  it('are told apart among many commits, whatever chunk of git\'s output holds them', () => {
+    // 60 commits with 4 KB messages: cat-file's output runs to several chunks, cut inside headers and objects
+    const repo = guarded();
+    const filler = 'x'.repeat(4000);
+    const withNul: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      if (i % 17 === 3) withNul.push(commitWithNul(repo, Buffer.from(`n${i}\n\n${filler}\0aws_access_key_id = ${fakeKeyId(`chunk-${i}`)}\n`)));
+      else repo.git('commit', '-q', '--no-verify', '--allow-empty', '-m', `c${i}\n\n${filler}`);
+    }
+    const { findings } = repo.keyguardJson(['scan-history']);
+    expect(findings.map((f) => f.commit).sort()).toEqual([...withNul].sort());
+  });
+
+  it('are found in cat-file output cut at any byte, a header or an object split across chunks', async () => {
+    const repo = guarded();
+    repo.git('commit', '-q', '--no-verify', '--allow-empty', '-m', 'plain');
+    const nul = commitWithNul(repo, Buffer.from('a\0b\n'));
+    const ids = repo.git('rev-list', 'HEAD');
+    const output = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.dir, env: repo.env, input: ids });
+    async function* cutAt(at: number) {
+      yield output.subarray(0, at);
+      yield output.subarray(at);
+    }
+    for (let at = 0; at <= output.length; at++) expect([...(await objectsWithNulIn(cutAt(at)))]).toEqual([nul]);
   });
 });

@@ -46,6 +46,8 @@ const UNREAD_LIMIT = 4 * 1024 * 1024;
  */
 const CAT_FILE = ['cat-file', '--batch', '--buffer'];
 
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * The next `cat-file --batch` header: the object's id, and the bytes that follow it (its body and the newline
  * after it), null for a missing object; null at the end of the output.
@@ -89,26 +91,43 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
  * Which of the objects named on `ids` (lines of object ids, given as they become known) hold a NUL byte, in
  * the order given, checked in one `git cat-file --batch` pass that hands no object out: commit and tag objects
  * almost never hold one, and a history has tens of thousands of them (reading each as blobContents does cost
- * express's scan 0.3 s of CPU, a sixth of it).
+ * express's scan 0.3 s of CPU, a sixth of it). Each chunk of git's output is searched for a NUL once, and a
+ * header's size says where its object ends: express's 6,413 commits, 2.3 MB, cost ~50 ms of Node's CPU read
+ * an object at a time.
  */
-export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<Set<string>> {
+export function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<Set<string>> {
+  return objectsWithNulIn(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }));
+}
+
+/** The ids of the objects in `cat-file --batch` output (chunked anyhow) that hold a NUL byte. */
+export async function objectsWithNulIn(output: AsyncIterable<Buffer>): Promise<Set<string>> {
   const found = new Set<string>();
-  const reader = new StreamReader(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }));
-  try {
-    for (let header = await nextHeader(reader); header !== null; header = await nextHeader(reader)) {
-      const { id } = header;
-      for (let remaining = header.bytes ?? 0; remaining > 0; ) {
-        const bytes = reader.take(remaining);
-        if (bytes === undefined) {
-          if (!(await reader.fill())) return found;
-          continue;
-        }
-        remaining -= bytes.length;
-        if (bytes.includes(0)) found.add(id);
+  let cutHeader = NO_BYTES; // a header line the end of a chunk cut
+  let id = '';
+  let left = 0; // bytes of the current object (and the newline after it) still to come
+  for await (const chunk of output) {
+    let nul = chunk.indexOf(0);
+    for (let pos = 0; pos < chunk.length; ) {
+      if (left > 0) {
+        const end = Math.min(chunk.length, pos + left);
+        if (nul !== -1 && nul < pos) nul = chunk.indexOf(0, pos);
+        if (nul !== -1 && nul < end) found.add(id);
+        left -= end - pos;
+        pos = end;
+        continue;
       }
+      const newline = chunk.indexOf(10, pos);
+      if (newline === -1) {
+        cutHeader = Buffer.concat([cutHeader, chunk.subarray(pos)]);
+        break;
+      }
+      const header = cutHeader.length ? Buffer.concat([cutHeader, chunk.subarray(pos, newline)]) : chunk.subarray(pos, newline);
+      cutHeader = NO_BYTES;
+      pos = newline + 1;
+      const [name, type, size] = header.toString('latin1').split(' ');
+      id = name;
+      left = type === 'missing' || size === undefined ? 0 : Number(size) + 1;
     }
-  } finally {
-    await reader.close();
   }
   return found;
 }
