@@ -68,7 +68,10 @@ class CombinedParser {
           if (this.isAdded(line) && !this.skipFile) {
             reader.unread();
             yield* this.run();
-          } else await this.passLine(line);
+          } else {
+            this.passLine(line);
+            if (!reader.complete) await this.skipPieces();
+          }
           continue;
         }
         this.columns = 0;
@@ -91,11 +94,14 @@ class CombinedParser {
     return true;
   }
 
-  /** A hunk line that is not added: the merge's line numbers move on past the lines it holds. */
-  private async passLine(line: string): Promise<void> {
-    const prefix = line.slice(0, this.columns);
-    if (line.charCodeAt(0) !== 92 /* \ */ && !prefix.includes('-')) this.newLine++;
-    if (!this.reader.complete) await this.skipPieces();
+  /**
+   * A hunk line that is not added: the merge's line numbers move on past the lines it holds (a `-` in a
+   * parent's column is a line the merge does not have). Synchronous: most of a merge's diff is such lines.
+   */
+  private passLine(line: string): void {
+    if (line.charCodeAt(0) === 92 /* \ */) return;
+    for (let i = 0; i < this.columns; i++) if (line.charCodeAt(i) === 45 /* - */) return;
+    this.newLine++;
   }
 
   /** Reads past the rest of a line too long to hold, which TextReader gives in pieces. */
@@ -179,7 +185,8 @@ class CombinedParser {
         }
       } else if (this.isHunkLine(line)) {
         if (!this.isAdded(line)) {
-          await this.passLine(line);
+          this.passLine(line);
+          if (!reader.complete) await this.skipPieces();
           continue;
         }
         if (this.newLine - next <= contextLines) {
