@@ -68,26 +68,38 @@ export interface LogHeader {
 }
 
 /**
- * Reads a LOG_FORMAT header that starts with `first`, on through the lines of its message until all its
- * LOG_FIELDS NULs are read; the message without its trailing newlines.
+ * A LOG_FORMAT header as the parser meets it: it starts with `first` and runs on over the lines of its message
+ * until all its LOG_FIELDS NULs are read. Read synchronously while the reader holds the lines (most headers),
+ * without an await per commit.
  */
-export async function readLogHeader(reader: TextReader, first: string): Promise<LogHeader> {
-  let header = first;
-  let nuls = countNuls(first);
-  while (nuls < LOG_FIELDS) {
-    const complete = reader.complete;
-    const line = reader.line();
-    if (line === undefined) {
-      if (!(await reader.fill())) break;
-      continue;
-    }
-    // a piece of a long line continues the one before it
-    header += complete ? `\n${line}` : line;
-    nuls += countNuls(line);
+export class LogHeaderLines {
+  private text: string;
+  private nuls: number;
+
+  constructor(first: string) {
+    this.text = first;
+    this.nuls = countNuls(first);
   }
-  const [, , ids, author, email, date, message] = header.split('\0');
-  const [sha, ...parents] = ids.split(' ');
-  return { commit: { sha, author, email, date }, merge: parents.filter(Boolean).length > 1, message: (message ?? '').replace(/\n+$/, '') };
+
+  /** Takes the reader's lines while the header lacks some: true once it is whole (or the stream is over), false when the reader needs fill(). */
+  readFrom(reader: TextReader): boolean {
+    while (this.nuls < LOG_FIELDS) {
+      const complete = reader.complete;
+      const line = reader.line();
+      if (line === undefined) return reader.done;
+      // a piece of a long line continues the one before it
+      this.text += complete ? `\n${line}` : line;
+      this.nuls += countNuls(line);
+    }
+    return true;
+  }
+
+  /** The header: its commit, and its message without the trailing newlines. */
+  parse(): LogHeader {
+    const [, , ids, author, email, date, message] = this.text.split('\0');
+    const [sha, ...parents] = ids.split(' ');
+    return { commit: { sha, author, email, date }, merge: parents.filter(Boolean).length > 1, message: (message ?? '').replace(/\n+$/, '') };
+  }
 }
 
 function countNuls(line: string): number {

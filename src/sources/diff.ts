@@ -1,7 +1,7 @@
 import { TextReader } from '../git/reader.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
-import { type Hunk, parseHunk, pathOfDiffLine, readLogHeader, readPath, stripPrefix } from './diff-headers.js';
+import { type Hunk, type LogHeader, LogHeaderLines, parseHunk, pathOfDiffLine, readPath, stripPrefix } from './diff-headers.js';
 import type { DiffOptions } from './diff-options.js';
 import { nameFragment } from './names.js';
 
@@ -106,7 +106,9 @@ class DiffParser {
         }
         if (this.options.log && line.length !== 0 && line.charCodeAt(0) === 0) {
           if (this.batch.length) yield this.takeBatch();
-          const text = await this.readCommit(line);
+          const header = new LogHeaderLines(line);
+          while (!header.readFrom(reader)) if (!(await reader.fill())) break;
+          const text = this.startCommit(header.parse());
           // Most messages are short: one fragment made here, as chunkText would make it, without its async loop.
           const { source } = this.options;
           const commit = this.commit;
@@ -396,9 +398,8 @@ class DiffParser {
     }
   }
 
-  /** A LOG_FORMAT header, which may run over several lines (the message's); returns the message. */
-  private async readCommit(first: string): Promise<string> {
-    const { commit, merge, message } = await readLogHeader(this.reader, first);
+  /** A commit's header read: the commit is the one lines belong to from here on; returns its message. */
+  private startCommit({ commit, merge, message }: LogHeader): string {
     this.commit = commit;
     this.merge = merge;
     this.startFile(null);
