@@ -186,6 +186,19 @@ describe('scan-history --incremental', () => {
     expect(readNote(repo)).toEqual([0, 2]);
   });
 
+  it('reports the annotated tags\' messages as a full scan does, on every run', () => {
+    const repo = newRepo();
+    repo.commit('readme', { 'README.md': 'docs\n' });
+    repo.git('tag', '-a', 'v1.0', '-m', `release\n\n${pair('tag')}`);
+    // the same key twice in one message is one finding, as in a full scan
+    repo.git('tag', '-a', 'v1.1', '-m', `again\n\n${keyLine('twice')}${keyLine('twice')}`);
+    const first = expectSameAsFull(repo);
+    expect(first.findings.map((f) => f.file)).toEqual(['(tag v1.0)', '(tag v1.0)', '(tag v1.1)']);
+    expect(expectSameAsFull(repo).findings).toHaveLength(3);
+    repo.git('tag', '-a', 'v1.2', '-m', `later\n\n${keyLine('later')}`);
+    expect(expectSameAsFull(repo).findings).toHaveLength(4);
+  });
+
   it('refuses git log arguments and --state without --incremental', () => {
     const repo = newRepo();
     repo.commit('x', { 'x.txt': 'x\n' });
