@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { objectsWithNulIn } from '../src/git/blobs.js';
+import { wholeObjects } from '../src/git/blobs.js';
 import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -132,16 +132,23 @@ describe('commit messages past a NUL byte', () => {
     expect(findings.map((f) => f.commit).sort()).toEqual([...withNul].sort());
   });
 
-  it('are found in cat-file output cut at any byte, a header or an object split across chunks', async () => {
+  it('are read whole from cat-file output cut at any byte, a header or an object split across chunks', async () => {
     const repo = guarded();
     repo.git('commit', '-q', '--no-verify', '--allow-empty', '-m', 'plain');
     const nul = commitWithNul(repo, Buffer.from('a\0b\n'));
     const ids = repo.git('rev-list', 'HEAD');
     const output = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.dir, env: repo.env, input: ids });
+    const bodies = ids.trim().split('\n').map((id) => execFileSync('git', ['cat-file', 'commit', id], { cwd: repo.dir, env: repo.env }));
     async function* cutAt(at: number) {
       yield output.subarray(0, at);
       yield output.subarray(at);
     }
-    for (let at = 0; at <= output.length; at++) expect([...(await objectsWithNulIn(cutAt(at)))]).toEqual([nul]);
+    for (let at = 0; at <= output.length; at++) {
+      const objects = [];
+      for await (const batch of wholeObjects(cutAt(at))) objects.push(...batch);
+      expect(objects.map((object) => object.id)).toEqual(ids.trim().split('\n'));
+      expect(objects.filter((object) => object.bytes.includes(0)).map((object) => object.id)).toEqual([nul]);
+      expect(objects.map((object) => object.bytes)).toEqual(bodies);
+    }
   });
 });

@@ -87,33 +87,36 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
   }
 }
 
-/**
- * Which of the objects named on `ids` (lines of object ids, given as they become known) hold a NUL byte, in
- * the order given, checked in one `git cat-file --batch` pass that hands no object out: commit and tag objects
- * almost never hold one, and a history has tens of thousands of them (reading each as blobContents does cost
- * express's scan 0.3 s of CPU, a sixth of it). Each chunk of git's output is searched for a NUL once, and a
- * header's size says where its object ends: express's 6,413 commits, 2.3 MB, cost ~50 ms of Node's CPU read
- * an object at a time.
- */
-export function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<Set<string>> {
-  return objectsWithNulIn(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }));
+/** An object read whole: its id and bytes (without the newline cat-file writes after each). */
+export interface RawObject {
+  id: string;
+  bytes: Buffer;
 }
 
-/** The ids of the objects in `cat-file --batch` output (chunked anyhow) that hold a NUL byte. */
-export async function objectsWithNulIn(output: AsyncIterable<Buffer>): Promise<Set<string>> {
-  const found = new Set<string>();
+/**
+ * The objects of `git cat-file --batch` output (chunked anyhow), each whole, in batches: one per chunk of the
+ * output. For small objects read by the thousand (commits, tags): a header's size says where its object ends,
+ * so there is one await per chunk instead of a reader call and an await per object (express's 6,413 commits,
+ * 2.3 MB, cost ~50 ms of Node's CPU read an object at a time). Missing objects are left out.
+ */
+export async function* wholeObjects(output: AsyncIterable<Buffer>): AsyncGenerator<RawObject[]> {
   let cutHeader = NO_BYTES; // a header line the end of a chunk cut
   let id = '';
   let left = 0; // bytes of the current object (and the newline after it) still to come
+  let parts: Buffer[] = [];
   for await (const chunk of output) {
-    let nul = chunk.indexOf(0);
+    const batch: RawObject[] = [];
     for (let pos = 0; pos < chunk.length; ) {
       if (left > 0) {
         const end = Math.min(chunk.length, pos + left);
-        if (nul !== -1 && nul < pos) nul = chunk.indexOf(0, pos);
-        if (nul !== -1 && nul < end) found.add(id);
+        parts.push(chunk.subarray(pos, end));
         left -= end - pos;
         pos = end;
+        if (left === 0) {
+          const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+          batch.push({ id, bytes: whole.subarray(0, whole.length - 1) });
+          parts = [];
+        }
         continue;
       }
       const newline = chunk.indexOf(10, pos);
@@ -128,6 +131,34 @@ export async function objectsWithNulIn(output: AsyncIterable<Buffer>): Promise<S
       id = name;
       left = type === 'missing' || size === undefined ? 0 : Number(size) + 1;
     }
+    if (batch.length) yield batch;
+  }
+}
+
+/** The objects named by `targets`, each whole (see wholeObjects), with the targets that name it. */
+export async function* smallObjects<T extends BlobTarget>(targets: readonly T[], cwd: string): AsyncGenerator<{ bytes: Buffer; targets: T[] }> {
+  const byId = new Map<string, T[]>();
+  for (const target of targets) {
+    const named = byId.get(target.blob);
+    if (named) named.push(target);
+    else byId.set(target.blob, [target]);
+  }
+  if (byId.size === 0) return;
+  const input = `${[...byId.keys()].join('\n')}\n`;
+  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input, env: storedObjectsEnv() }))) {
+    for (const { id, bytes } of batch) yield { bytes, targets: byId.get(id) ?? [] };
+  }
+}
+
+/**
+ * Which of the objects named on `ids` (lines of object ids, given as they become known) hold a NUL byte, in
+ * one `git cat-file --batch` pass beside the history: commit and tag objects almost never hold one, and a
+ * history has tens of thousands of them.
+ */
+export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }))) {
+    for (const { id, bytes } of batch) if (bytes.includes(0)) found.add(id);
   }
   return found;
 }

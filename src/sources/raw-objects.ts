@@ -1,20 +1,13 @@
 // Messages git's own output does not show whole: a commit message after a NUL byte (git log prints a message
 // only up to its first NUL; `git commit` refuses one, but `git hash-object -t commit` writes it and a push
 // carries it), and annotated tags' messages (git log shows commits only). Both are read from the raw objects.
-import { type BlobTarget, blobContents } from '../git/blobs.js';
+import { type BlobTarget, smallObjects } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE, type SourceKind } from '../types.js';
 
 export interface RawObjectOptions {
   cwd: string;
   source: SourceKind;
-}
-
-/** An object's whole bytes (commits and tags are small). */
-async function bytesOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
-  return Buffer.concat(parts);
 }
 
 /** `Name <email> 1700000000 +0130` (an author, committer or tagger line's value) as a CommitInfo's fields. */
@@ -36,8 +29,7 @@ function parseObject(bytes: Buffer): { headers: Map<string, string>; message: st
     const space = line.indexOf(' ');
     if (space > 0 && !headers.has(line.slice(0, space))) headers.set(line.slice(0, space), line.slice(space + 1));
   }
-  // minus the newline cat-file --batch adds after each object
-  const message = end === -1 ? '' : bytes.toString('utf8', end + 2, bytes.length - 1).replace(/\n+$/, '');
+  const message = end === -1 ? '' : bytes.toString('utf8', end + 2).replace(/\n+$/, '');
   return { headers, message };
 }
 
@@ -48,11 +40,10 @@ function parseObject(bytes: Buffer): { headers: Map<string, string>; message: st
  */
 export async function* messageTailFragments(ids: Iterable<string>, options: RawObjectOptions): AsyncGenerator<Fragment> {
   const targets = [...ids].map((blob) => ({ file: MESSAGE_FILE, blob }));
-  for await (const { target, bytes } of blobContents(targets, options.cwd)) {
-    const raw = await bytesOf(bytes);
-    const body = raw.indexOf('\n\n');
-    if (body === -1 || raw.indexOf(0, body) === -1) continue;
-    const { headers, message } = parseObject(raw);
+  for await (const { bytes, targets: [target] } of smallObjects(targets, options.cwd)) {
+    const body = bytes.indexOf('\n\n');
+    if (body === -1 || bytes.indexOf(0, body) === -1) continue;
+    const { headers, message } = parseObject(bytes);
     const commit = { sha: target.blob, ...personOf(headers.get('author')) };
     yield { file: MESSAGE_FILE, source: options.source, commit, message: true, text: message, line: 1, column: 1, reportStart: message.indexOf('\0') + 1, reportEnd: Number.POSITIVE_INFINITY };
   }
@@ -71,10 +62,10 @@ export async function annotatedTags(cwd: string): Promise<BlobTarget[]> {
 
 /** The messages of annotated tags, as message fragments of the tag object (its id, tagger and date). */
 export async function* tagMessageFragments(tags: BlobTarget[], options: RawObjectOptions): AsyncGenerator<Fragment> {
-  for await (const { target, bytes } of blobContents(tags, options.cwd)) {
-    const { headers, message } = parseObject(await bytesOf(bytes));
+  for await (const { bytes, targets } of smallObjects(tags, options.cwd)) {
+    const { headers, message } = parseObject(bytes);
     if (!message) continue;
-    const commit = { sha: target.blob, ...personOf(headers.get('tagger')) };
-    yield { file: target.file, source: options.source, commit, message: true, text: message, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+    const commit = { sha: targets[0].blob, ...personOf(headers.get('tagger')) };
+    for (const target of targets) yield { file: target.file, source: options.source, commit, message: true, text: message, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
   }
 }
