@@ -54,7 +54,23 @@ describe('scan-history on merges', () => {
     repo.commit('rename on main', { 'other.txt': 'x\n' });
     repo.git('merge', '-q', '--no-edit', 'side');
     expect(repo.git('show', 'HEAD:conf/new.ini')).toContain(fakeKeyId('renamed'));
-    expect(summary(repo.keyguardJson(['scan-history']).findings)).toEqual([`conf/old.ini:6@${side.slice(0, 7)}`]);
+    // a path new to one parent: this merge's diff is the one asked for with renames found
+    const recorder = gitRecorder(sandbox, 'rename-recorder');
+    const { findings } = keyguardJson(['scan-history'], { cwd: repo.dir, env: recorder.env(repo) });
+    expect(summary(findings)).toEqual([`conf/old.ini:6@${side.slice(0, 7)}`]);
+    const diffTrees = recorder.commands().filter((args) => args[0] === 'diff-tree');
+    expect(diffTrees.map((args) => args.includes('-M'))).toEqual([true]);
+  });
+
+  it('asks git for no renames in the diffs of merges whose paths every parent has', () => {
+    const repo = newRepo();
+    repo.commit('base', { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    diverge(repo, 'side', { 'b.txt': 'b\nside\n' }, { 'b.txt': 'main\nb\n' });
+    repo.git('merge', '-q', '--no-edit', 'side');
+    const recorder = gitRecorder(sandbox, 'plain-recorder');
+    expect(keyguardJson(['scan-history'], { cwd: repo.dir, env: recorder.env(repo) }).findings).toEqual([]);
+    const diffTrees = recorder.commands().filter((args) => args[0] === 'diff-tree');
+    expect(diffTrees.map((args) => [args.includes('-M'), args.includes('--no-renames')])).toEqual([[false, true]]);
   });
 
   it('reads a UTF-16 file a merge resolution writes (git calls it binary)', () => {

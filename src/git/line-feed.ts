@@ -1,4 +1,4 @@
-/** Lines a batch: one write to git's stdin per batch, not per line. */
+/** Lines a batch by default: one write to git's stdin per batch, not per line. */
 const BATCH = 256;
 
 /**
@@ -10,9 +10,18 @@ export class LineFeed implements AsyncIterable<string> {
   private ended = false;
   private wake: (() => void) | null = null;
 
+  /** `batch`: how many lines wait for one write; 1 when each line is awaited on the other side (a merge's id). */
+  constructor(private readonly batch = BATCH) {}
+
   push(line: string): void {
     this.lines.push(line);
-    if (this.lines.length >= BATCH) this.signal();
+    if (this.lines.length >= this.batch) this.signal();
+  }
+
+  /** Resolves once a line is pushed (true) or the feed ends without any (false): a git for no input need not start. */
+  async hasLines(): Promise<boolean> {
+    while (!this.lines.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.lines.length > 0;
   }
 
   /** No more lines: the reader gets what is left, then its end. Safe to call more than once. */
@@ -23,7 +32,7 @@ export class LineFeed implements AsyncIterable<string> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<string> {
     for (;;) {
-      if (this.lines.length >= BATCH || (this.ended && this.lines.length)) {
+      if (this.lines.length >= this.batch || (this.ended && this.lines.length)) {
         const batch = this.lines;
         this.lines = [];
         yield `${batch.join('\n')}\n`;
