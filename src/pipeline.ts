@@ -21,7 +21,7 @@ export async function collectFindings(
   };
   for await (const item of fragments) {
     ready ??= await filters;
-    if (Array.isArray(item)) for (const fragment of item as readonly Fragment[]) collect(fragment);
+    if (Array.isArray(item)) for (let i = 0; i < item.length; i++) collect(item[i] as Fragment);
     else collect(item as Fragment);
   }
   await filters;
