@@ -1,8 +1,7 @@
 import { TextReader } from '../git/reader.js';
 import type { CommitInfo, Fragment, ScanStats, SourceKind } from '../types.js';
 import { chunkText } from './chunker.js';
-import { SKIPPED_MODES } from './diff.js';
-import { readPath, stripPrefix } from './diff-headers.js';
+import { readPath, SKIPPED_MODES, stripPrefix } from './diff-headers.js';
 import { DIFF_ARGS } from './diff-options.js';
 
 /**

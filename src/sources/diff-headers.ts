@@ -6,6 +6,9 @@ import { LOG_FIELDS } from './diff-options.js';
 
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
+// Submodule pointers hold a commit id, no text. (A symlink's blob is its target, a path that can hold a key.)
+export const SKIPPED_MODES = new Set(['160000']);
+
 /** A hunk header's counts: lines on each side (1 when git leaves the count out), and where the new side starts. */
 export interface Hunk {
   oldCount: number;

@@ -1,7 +1,7 @@
 import { TextReader } from '../git/reader.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
-import { type Hunk, type LogHeader, LogHeaderLines, parseHunk, pathOfDiffLine, readPath, stripPrefix } from './diff-headers.js';
+import { type Hunk, type LogHeader, LogHeaderLines, parseHunk, pathOfDiffLine, readPath, SKIPPED_MODES, stripPrefix } from './diff-headers.js';
 import type { DiffOptions } from './diff-options.js';
 import { nameFragment } from './names.js';
 
@@ -12,8 +12,6 @@ import { nameFragment } from './names.js';
  */
 const ADDED = 13;
 
-// Submodule pointers hold a commit id, no text. (A symlink's blob is its target, a path that can hold a key.)
-export const SKIPPED_MODES = new Set(['160000']);
 const NULL_BLOB = /^0+$/;
 
 /** Added text gathered before it is handed to the chunker (as chunker.ts gathers a fragment). */
