@@ -88,6 +88,18 @@ describe('keyguard baseline create and --baseline', () => {
     expect(repo.keyguardJson(['scan-history', '--baseline', '.keyguard-baseline.json'])).toMatchObject({ code: 0, findings: [] });
     expect(repo.keyguardJson(['scan-history']).code).toBe(1);
   });
+
+  it('--history records what annotated tags\' messages hold, as scan-history reports them', () => {
+    const repo = sandbox.repo('history-tags');
+    repo.commit('add', { 'a.txt': 'a\n' });
+    repo.git('tag', '-a', 'v1.0', '-m', `release\n\nkey = ${oldKey}\n`);
+    repo.keyguard(['baseline', 'create', '--history']);
+    const baseline = JSON.parse(readFileSync(`${repo.dir}/.keyguard-baseline.json`, 'utf8'));
+    expect(baseline.findings).toEqual([expect.objectContaining({ file: '(tag v1.0)', rule: 'aws-access-key-id' })]);
+    expect(repo.keyguardJson(['scan-history', '--baseline', '.keyguard-baseline.json'])).toMatchObject({ code: 0, findings: [] });
+    expect(repo.keyguardJson(['scan-history', '--incremental', '--baseline', '.keyguard-baseline.json'])).toMatchObject({ code: 0, findings: [] });
+    expect(repo.keyguardJson(['scan-history']).code).toBe(1);
+  });
 });
 
 describe('loadFilters with readRepoFile (the CI gate reads policy files from the base commit)', () => {

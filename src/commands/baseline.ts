@@ -46,8 +46,11 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');
+    const { annotatedTags, tagMessageFragments } = await import('../sources/raw-objects.js');
     const history = historyFragments({ cwd, revisions: ['--all'], stats, contextLines: detector.contextLines, source: 'history', detector });
     findings.push(...(await collectFindings(history, detector, filters)));
+    // scan-history of all refs reads the annotated tags' messages too: what it reports there is recorded as well
+    findings.push(...(await collectFindings(tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' }), detector, filters)));
   }
   const document = baselineDocument(findings);
   try {
