@@ -7,7 +7,7 @@ import type { Filter, Finding, Fragment, FragmentOrBatch } from './types.js';
  * before its first byte), and filters that fail to load stop it at its first fragment.
  */
 export async function collectFindings(
-  fragments: AsyncIterable<FragmentOrBatch>,
+  fragments: AsyncIterable<FragmentOrBatch> | Iterable<FragmentOrBatch>,
   detector: Detector,
   filters: readonly Filter[] | Promise<readonly Filter[]>,
 ): Promise<Finding[]> {

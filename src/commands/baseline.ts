@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
-import { DEFAULT_BASELINE_FILE, baselineDocument } from '../filters/baseline.js';
+import { BASELINE_FORMAT, DEFAULT_BASELINE_FILE, baselineDocument } from '../filters/baseline.js';
 import { diskReader, loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
+import { replaceableBy } from '../own-files.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, listTargets } from '../sources/files.js';
 import { emptyStats } from '../types.js';
@@ -24,7 +25,7 @@ function checkReplaceable(file: string): void {
   // Read as the allowlists are (diskReader): through no link the repository brought, null when there is none.
   const text = diskReader(process.cwd())(file);
   if (text === null) return;
-  if (text.trim() && !/^\s*\{\s*"format"\s*:\s*"keyguard-baseline\//.test(text)) {
+  if (!replaceableBy(text, BASELINE_FORMAT)) {
     throw new UsageError(`${file}: there is a file there that is not a keyguard baseline, and keyguard replaces only its own (name another file, or remove this one)`);
   }
 }
@@ -46,11 +47,13 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');
-    const { annotatedTags, tagMessageFragments } = await import('../sources/raw-objects.js');
-    const history = historyFragments({ cwd, revisions: ['--all'], stats, contextLines: detector.contextLines, source: 'history', detector });
+    const { historyTagMessages } = await import('../sources/raw-objects.js');
+    const revisions = ['--all'];
+    const tags = historyTagMessages(cwd, revisions, detector);
+    const history = historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
     findings.push(...(await collectFindings(history, detector, filters)));
-    // scan-history of all refs reads the annotated tags' messages too: what it reports there is recorded as well
-    findings.push(...(await collectFindings(tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' }), detector, filters)));
+    // what scan-history reads besides the commits is recorded too
+    if (tags) findings.push(...(await collectFindings([await tags], detector, filters)));
   }
   const document = baselineDocument(findings);
   try {

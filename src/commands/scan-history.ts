@@ -2,8 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
-import { annotatedTags, tagMessageFragments } from '../sources/raw-objects.js';
-import type { Detector } from '../detect/engine.js';
+import { historyTagMessages } from '../sources/raw-objects.js';
 import { collectFindings } from '../pipeline.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import type { Finding, Fragment, FragmentOrBatch } from '../types.js';
@@ -18,26 +17,7 @@ interface ScanHistoryArgs extends ReportArgs {
   _: Array<string | number>;
 }
 
-/**
- * The messages of the annotated tags that hold something the detector finds, read while the history is read
- * (their git runs on the other core; read after it, boto3's 2,102 tags were ~50 ms of the scan's tail).
- */
-async function tagMessagesWithFindings(cwd: string, detector: Detector): Promise<Fragment[]> {
-  const kept: Fragment[] = [];
-  for await (const fragment of tagMessageFragments(await annotatedTags(cwd), { cwd, source: 'history' })) {
-    if (detector.detect(fragment).length) kept.push(fragment);
-  }
-  return kept;
-}
-
-/** A scan of all refs (or of --tags) reads the annotated tags' messages too (git log shows only commits); else null. */
-function tagMessages(cwd: string, revisions: string[], detector: Detector): Promise<Fragment[]> | null {
-  if (!revisions.includes('--all') && !revisions.includes('--tags')) return null;
-  const tags = tagMessagesWithFindings(cwd, detector);
-  tags.catch(() => {}); // awaited after the history; when the history fails first, its error is the one to report
-  return tags;
-}
-
+/** The history, then the tags' messages it goes with (see historyTagMessages). */
 async function* withTags(history: AsyncIterable<FragmentOrBatch>, tags: Promise<Fragment[]> | null): AsyncGenerator<FragmentOrBatch> {
   yield* history;
   if (tags) yield await tags;
@@ -49,15 +29,11 @@ async function* withTags(history: AsyncIterable<FragmentOrBatch>, tags: Promise<
  * the filters and a dedupe as a full scan's are.
  */
 async function incrementalWithTags(cwd: string, revisions: string[], statePath: string | undefined, context: Parameters<NonNullable<HistoryScan['collect']>>[0]): Promise<Finding[]> {
-  const tags = tagMessages(cwd, revisions, context.detector);
+  const tags = historyTagMessages(cwd, revisions, context.detector);
   const { incrementalFindings } = await import('../incremental/scan.js');
   const findings = await incrementalFindings({ cwd, revisions, statePath, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) });
   if (!tags) return findings;
-  const batch = await tags;
-  const once = (async function* () {
-    yield batch;
-  })();
-  return [...findings, ...(await collectFindings(once, context.detector, context.filters.then((filters) => [...filters, new HistoryDedupe()])))];
+  return [...findings, ...(await collectFindings([await tags], context.detector, context.filters.then((filters) => [...filters, new HistoryDedupe()])))];
 }
 
 /**
@@ -70,7 +46,7 @@ export function historyScan(cwd: string, revisions: string[], target: string, in
     target,
     countArgs: revisions,
     fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
-      withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), tagMessages(cwd, revisions, detector)),
+      withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyTagMessages(cwd, revisions, detector)),
     collect: incremental ? (context) => incrementalWithTags(cwd, revisions, incremental.statePath, context) : undefined,
   };
 }

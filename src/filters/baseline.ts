@@ -6,7 +6,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { type Filter, type Finding, maskSecret } from '../types.js';
 
 export const DEFAULT_BASELINE_FILE = '.keyguard-baseline.json';
-const FORMAT = 'keyguard-baseline/1';
+export const BASELINE_FORMAT = 'keyguard-baseline/1';
 
 interface BaselineEntry {
   fingerprint: string;
@@ -25,7 +25,7 @@ export function baselineDocument(findings: readonly Finding[]): string {
   const order = (entry: BaselineEntry) => `${entry.file}\0${entry.rule}\0${entry.fingerprint}`;
   const sorted = [...entries.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const lines = sorted.map((entry) => `    ${JSON.stringify(entry)}`);
-  return `{\n  "format": "${FORMAT}",\n  "findings": [\n${lines.join(',\n')}${lines.length ? '\n' : ''}  ]\n}\n`;
+  return `{\n  "format": "${BASELINE_FORMAT}",\n  "findings": [\n${lines.join(',\n')}${lines.length ? '\n' : ''}  ]\n}\n`;
 }
 
 /** The fingerprints a baseline file records. `file` names it in errors. */
@@ -36,7 +36,7 @@ export function parseBaseline(text: string, file: string): Set<string> {
   } catch (error) {
     throw new UsageError(`${file}: not a keyguard baseline (${messageOf(error)})`);
   }
-  if (doc?.format !== FORMAT || !Array.isArray(doc.findings)) throw new UsageError(`${file}: not a keyguard baseline (expected "format": "${FORMAT}"; make one with keyguard baseline create)`);
+  if (doc?.format !== BASELINE_FORMAT || !Array.isArray(doc.findings)) throw new UsageError(`${file}: not a keyguard baseline (expected "format": "${BASELINE_FORMAT}"; make one with keyguard baseline create)`);
   return new Set(
     doc.findings.map((entry, index) => {
       if (typeof entry?.fingerprint !== 'string') throw new UsageError(`${file}: finding ${index + 1} has no "fingerprint"`);

@@ -49,15 +49,19 @@ const CAT_FILE = ['cat-file', '--batch', '--buffer'];
 const NO_BYTES = Buffer.alloc(0);
 
 /**
- * The next `cat-file --batch` header: the object's id, and the bytes that follow it (its body and the newline
- * after it), null for a missing object; null at the end of the output.
+ * A `cat-file --batch` header line: the object's id, and the bytes that follow it (its body and the newline
+ * after it), null for a missing object.
  */
+function parseHeader(line: Buffer): { id: string; bytes: number | null } {
+  const [id, type, size] = line.toString('latin1').split(' ');
+  return { id, bytes: type === 'missing' || size === undefined ? null : Number(size) + 1 };
+}
+
+/** The next `cat-file --batch` header (see parseHeader); null at the end of the output. */
 async function nextHeader(reader: StreamReader): Promise<{ id: string; bytes: number | null } | null> {
   let header = reader.line();
   while (header === undefined && (await reader.fill())) header = reader.line();
-  if (header === undefined) return null;
-  const [id, type, size] = header.toString('latin1').split(' ');
-  return { id, bytes: type === 'missing' || size === undefined ? null : Number(size) + 1 };
+  return header === undefined ? null : parseHeader(header);
 }
 
 /**
@@ -124,12 +128,11 @@ export async function* wholeObjects(output: AsyncIterable<Buffer>): AsyncGenerat
         cutHeader = Buffer.concat([cutHeader, chunk.subarray(pos)]);
         break;
       }
-      const header = cutHeader.length ? Buffer.concat([cutHeader, chunk.subarray(pos, newline)]) : chunk.subarray(pos, newline);
+      const header = parseHeader(cutHeader.length ? Buffer.concat([cutHeader, chunk.subarray(pos, newline)]) : chunk.subarray(pos, newline));
       cutHeader = NO_BYTES;
       pos = newline + 1;
-      const [name, type, size] = header.toString('latin1').split(' ');
-      id = name;
-      left = type === 'missing' || size === undefined ? 0 : Number(size) + 1;
+      id = header.id;
+      left = header.bytes ?? 0;
     }
     if (batch.length) yield batch;
   }
@@ -151,14 +154,14 @@ export async function* smallObjects<T extends BlobTarget>(targets: readonly T[],
 }
 
 /**
- * Which of the objects named on `ids` (lines of object ids, given as they become known) hold a NUL byte, in
- * one `git cat-file --batch` pass beside the history: commit and tag objects almost never hold one, and a
- * history has tens of thousands of them.
+ * The objects named on `ids` (lines of object ids, given as they become known) that hold a NUL byte, in one
+ * `git cat-file --batch` pass beside the history: commit and tag objects almost never hold one, and a history
+ * has tens of thousands of them. Those kept are copied out of git's output, read once.
  */
-export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<Set<string>> {
-  const found = new Set<string>();
+export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<RawObject[]> {
+  const found: RawObject[] = [];
   for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }))) {
-    for (const { id, bytes } of batch) if (bytes.includes(0)) found.add(id);
+    for (const { id, bytes } of batch) if (bytes.includes(0)) found.push({ id, bytes: Buffer.from(bytes) });
   }
   return found;
 }

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { messageOf } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
+import { replaceableBy } from '../own-files.js';
 import type { RuleSet } from '../types.js';
 
 const FORMAT = 'keyguard-history-state/1';
@@ -61,9 +62,6 @@ export function walkKey(cwd: string, revisions: readonly string[]): string | nul
 
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));
 
-/** How a file keyguard wrote starts, whatever its version: only such a file (or an empty one) is replaced. */
-const OURS = /^\s*\{\s*"format"\s*:\s*"keyguard-history-state\//;
-
 /** The state read from a --state path, and whether keyguard may save the new state over that file. */
 export interface StoredState {
   /** null when there is none yet, or when it cannot be used (a warning said why) */
@@ -88,7 +86,7 @@ export function readState(path: string, warn: (message: string) => void): Stored
     if (!missing) warn(`${path}: cannot read the history state (${messageOf(error)}); scanning the whole history, and leaving the file as it is`);
     return { state: null, replaceable: missing };
   }
-  if (text.trim() && !OURS.test(text)) {
+  if (!replaceableBy(text, FORMAT)) {
     warn(`${path}: not a keyguard history state, so it is left as it is (a mistyped --state?); scanning the whole history without saving one`);
     return { state: null, replaceable: false };
   }

@@ -68,7 +68,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     await merges.finish();
     observer?.commitsEnd?.();
     yield* binaryBlobFragments([...binaries, ...merges.binaries], { cwd, contextLines, stats, source });
-    yield* messageTailFragments(await withNul, { cwd, source });
+    yield messageTailFragments(await withNul, source);
   } finally {
     commitIds.end();
     stop.abort();
