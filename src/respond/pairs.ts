@@ -32,7 +32,9 @@ export function keyPairs(findings: readonly Finding[], rules: ReadonlyMap<string
     // dump of 20,000 keys in one file made that quadratic: 7 s).
     const byLine = new Map<Rule['credential'], Map<number, Finding[]>>();
     for (const finding of list) {
-      const lines = byLine.get(part(finding)) ?? byLine.set(part(finding), new Map()).get(part(finding))!;
+      const kind = part(finding);
+      let lines = byLine.get(kind);
+      if (!lines) byLine.set(kind, (lines = new Map()));
       const at = lines.get(finding.line);
       if (at) at.push(finding);
       else lines.set(finding.line, [finding]);
