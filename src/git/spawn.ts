@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -19,9 +20,28 @@ export interface RunningGit {
   exited: Promise<number>;
 }
 
+/** Where coreutils installs libstdbuf (its pkglibexecdir) on the Linux distributions that ship it. */
+export const STDBUF_LIBRARIES = ['/usr/libexec/coreutils/libstdbuf.so', '/usr/lib/coreutils/libstdbuf.so', '/usr/lib64/coreutils/libstdbuf.so', '/usr/local/libexec/coreutils/libstdbuf.so'];
+let stdbufLibrary: string | null | undefined;
+
+/**
+ * `env` with git's stdout buffered in 64 KB blocks, where coreutils' libstdbuf is installed (what `stdbuf -o`
+ * does, without its extra process). git writes through stdio, whose buffer is the pipe's st_blksize, 4 KB, and
+ * GIT_FLUSH=0 does not change it: express's history was 3,300 writes for git and as many reads for Node, each a
+ * trip through Node's stream machinery, ~160 ms of Node's CPU for 13 MB against ~40 ms in 64 KB blocks (Node
+ * reads 64 KB at a time). Output git flushes itself (a commit's diff-tree, an unbuffered cat-file) comes as
+ * soon as before. Elsewhere (macOS, Windows, no coreutils) git writes as it always did.
+ */
+function inBlocks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  stdbufLibrary ??= STDBUF_LIBRARIES.find((path) => existsSync(path)) ?? null;
+  if (!stdbufLibrary) return env;
+  const preload = env.LD_PRELOAD ? `${env.LD_PRELOAD}:${stdbufLibrary}` : stdbufLibrary;
+  return { ...env, LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
+}
+
 /** Starts git with its input (see GitStreamOptions.input) on its way. */
 export function startGit(args: string[], options: GitStreamOptions): RunningGit {
-  const child = spawn('git', args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('git', args, { cwd: options.cwd, env: inBlocks(options.env ?? process.env), stdio: ['pipe', 'pipe', 'pipe'] });
   // git exits before reading all its input when it fails: its own message says why, not EPIPE.
   child.stdin.on('error', () => {});
   if (typeof options.input === 'object') pipeline(Readable.from(options.input), child.stdin).catch(() => {});
