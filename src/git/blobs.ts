@@ -53,8 +53,20 @@ const NO_BYTES = Buffer.alloc(0);
  * after it), null for a missing object.
  */
 function parseHeader(line: Buffer): { id: string; bytes: number | null } {
-  const [id, type, size] = line.toString('latin1').split(' ');
-  return { id, bytes: type === 'missing' || size === undefined ? null : Number(size) + 1 };
+  const space = line.indexOf(32);
+  return { id: line.toString('latin1', 0, space === -1 ? line.length : space), bytes: bodyBytes(line) };
+}
+
+/**
+ * What parseHeader says of the bytes after a header (`<id> <type> <size>` or `<id> missing`), read off its
+ * last digits without a string made: commit objects are read by the ten thousand.
+ */
+function bodyBytes(line: Buffer): number | null {
+  let size = 0;
+  let scale = 1;
+  let end = line.length - 1;
+  for (; end >= 0 && line[end] >= 48 && line[end] <= 57; end--, scale *= 10) size += (line[end] - 48) * scale;
+  return scale === 1 || line[end] !== 32 ? null : size + 1;
 }
 
 /** The next `cat-file --batch` header (see parseHeader); null at the end of the output. */
@@ -101,25 +113,28 @@ export interface RawObject {
  * The objects of `git cat-file --batch` output (chunked anyhow), each whole, in batches: one per chunk of the
  * output. For small objects read by the thousand (commits, tags): a header's size says where its object ends,
  * so there is one await per chunk instead of a reader call and an await per object (express's 6,413 commits,
- * 2.3 MB, cost ~50 ms of Node's CPU read an object at a time). Missing objects are left out.
+ * 2.3 MB, cost ~50 ms of Node's CPU read an object at a time). Missing objects are left out, and so are those
+ * whose every piece `wanted` turns down (objectsWithNul keeps a few of thousands: the rest cost a test each).
  */
-export async function* wholeObjects(output: AsyncIterable<Buffer>): AsyncGenerator<RawObject[]> {
+export async function* wholeObjects(output: AsyncIterable<Buffer>, wanted: (piece: Buffer) => boolean = () => true): AsyncGenerator<RawObject[]> {
   let cutHeader = NO_BYTES; // a header line the end of a chunk cut
-  let id = '';
+  let header = NO_BYTES;
   let left = 0; // bytes of the current object (and the newline after it) still to come
   let parts: Buffer[] = [];
+  let kept = false;
   for await (const chunk of output) {
     const batch: RawObject[] = [];
     for (let pos = 0; pos < chunk.length; ) {
       if (left > 0) {
         const end = Math.min(chunk.length, pos + left);
-        parts.push(chunk.subarray(pos, end));
+        const piece = chunk.subarray(pos, end);
+        parts.push(piece);
+        kept ||= wanted(piece);
         left -= end - pos;
         pos = end;
-        if (left === 0) {
+        if (left === 0 && kept) {
           const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-          batch.push({ id, bytes: whole.subarray(0, whole.length - 1) });
-          parts = [];
+          batch.push({ id: parseHeader(header).id, bytes: whole.subarray(0, whole.length - 1) });
         }
         continue;
       }
@@ -128,11 +143,12 @@ export async function* wholeObjects(output: AsyncIterable<Buffer>): AsyncGenerat
         cutHeader = Buffer.concat([cutHeader, chunk.subarray(pos)]);
         break;
       }
-      const header = parseHeader(cutHeader.length ? Buffer.concat([cutHeader, chunk.subarray(pos, newline)]) : chunk.subarray(pos, newline));
+      header = cutHeader.length ? Buffer.concat([cutHeader, chunk.subarray(pos, newline)]) : chunk.subarray(pos, newline);
       cutHeader = NO_BYTES;
       pos = newline + 1;
-      id = header.id;
-      left = header.bytes ?? 0;
+      left = bodyBytes(header) ?? 0;
+      parts = [];
+      kept = false;
     }
     if (batch.length) yield batch;
   }
@@ -160,8 +176,9 @@ export async function* smallObjects<T extends BlobTarget>(targets: readonly T[],
  */
 export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<RawObject[]> {
   const found: RawObject[] = [];
-  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }))) {
-    for (const { id, bytes } of batch) if (bytes.includes(0)) found.push({ id, bytes: Buffer.from(bytes) });
+  const holdsNul = (piece: Buffer) => piece.includes(0);
+  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }), holdsNul)) {
+    for (const { id, bytes } of batch) found.push({ id, bytes: Buffer.from(bytes) });
   }
   return found;
 }
