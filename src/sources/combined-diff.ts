@@ -5,10 +5,13 @@ import { readPath, SKIPPED_MODES, stripPrefix } from './diff-headers.js';
 import { DIFF_ARGS } from './diff-options.js';
 
 /**
- * Options for `git diff-tree --stdin -c` on merges: the combined diff of a merge against all its parents, in
- * the shape CombinedParser reads (DIFF_ARGS, less the added-line mark, which combined diffs do not take).
+ * Options for `git diff-tree --stdin --cc` on merges: the dense combined diff of a merge against all its
+ * parents, in the shape CombinedParser reads (DIFF_ARGS, less the added-line mark, which combined diffs do not
+ * take). Dense (--cc, not -c) leaves out the hunks where the merge took one parent's text as it was: none of
+ * them holds a line new to every parent, and they were half of the output (express: 2.4 -> 1.1 MB, the same
+ * lines found on express, boto3 and botocore).
  */
-export const COMBINED_ARGS = ['-c', '-p', '--always', ...DIFF_ARGS.filter((arg) => !arg.startsWith('--output-indicator')), '--format=%x00%H%x00%an%x00%ae%x00%aI'];
+export const COMBINED_ARGS = ['--cc', '-p', '--always', ...DIFF_ARGS.filter((arg) => !arg.startsWith('--output-indicator')), '--format=%x00%H%x00%an%x00%ae%x00%aI'];
 
 /**
  * Written after each merge id on diff-tree's stdin: diff-tree echoes a line that is no object id and flushes
@@ -126,7 +129,7 @@ class CombinedParser {
         this.columns = hunk[1].length - 1;
         this.newLine = Number(hunk[2]);
       }
-    } else if (line.startsWith('diff --cc ') || line.startsWith('diff --combined ')) {
+    } else if (line.startsWith('diff --cc ')) {
       this.startFile(readPath(line, line.indexOf(' ', 5) + 1).path);
     } else if (line.startsWith('+++ ')) {
       if (line === '+++ /dev/null') this.skipFile = true;
