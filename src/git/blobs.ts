@@ -118,7 +118,7 @@ export interface RawObject {
  */
 export async function* wholeObjects(output: AsyncIterable<Buffer>, wanted: (piece: Buffer) => boolean = () => true): AsyncGenerator<RawObject[]> {
   let cutHeader = NO_BYTES; // a header line the end of a chunk cut
-  let header = NO_BYTES;
+  let header: Buffer = NO_BYTES;
   let left = 0; // bytes of the current object (and the newline after it) still to come
   let parts: Buffer[] = [];
   let kept = false;
