@@ -1,7 +1,7 @@
 import type { Detector } from '../detect/engine.js';
 import { loadFilters } from '../filters/index.js';
 import { gitQueries } from '../git/queries.js';
-import { isShallow, workTreeRoot } from '../git/repo.js';
+import { repositoryShape } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import type { DiffObserver } from '../sources/diff-options.js';
 import type { MergeProgress } from '../sources/merge-resolutions.js';
@@ -53,10 +53,10 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   if (process.stderr.isTTY) void commitCount(cwd, scan.countArgs).then((total) => (progress.total = total));
   const stop = showProgress(progress);
   // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
-  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits). Whether
-  // the clone is shallow is asked then too, not in the scan's tail.
-  const filters = Promise.resolve().then(() => loadFilters({ cwd, root: workTreeRoot(cwd), baseline: args.baseline }));
-  const shallow = filters.then(() => isShallow(cwd), () => false);
+  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits), once one
+  // git has said where the work tree is and whether the clone is shallow (asked now, not in the scan's tail).
+  const shape = repositoryShape(cwd);
+  const filters = shape.then(({ root }) => loadFilters({ cwd, root, baseline: args.baseline }));
   let findings;
   try {
     if (scan.collect) {
@@ -69,6 +69,6 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   } finally {
     stop();
   }
-  await repositoryNotes(cwd, stats, await shallow);
+  await repositoryNotes(cwd, stats, (await shape).shallow);
   return writeReport(findings, stats, args, scan.target, remediation);
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 
 /**
  * git's stdout, trimmed; null when git exits non-zero (an unset config key, a missing object, no repository).
@@ -24,3 +24,17 @@ export function workTreeRoot(cwd: string): string | null {
  * ~30 ms of Node's thread just as git log began to write.
  */
 export const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-repository'], cwd) === 'true';
+
+/**
+ * workTreeRoot and isShallow in one git that runs while the caller goes on (a history scan asks as it starts,
+ * while its git log has begun to write, and a git waited for holds Node's thread ~5 ms). In a bare repository
+ * git answers the first question, then fails the second: no work tree.
+ */
+export function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean }> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--is-shallow-repository', '--show-toplevel'], { cwd, encoding: 'utf8' }, (error, stdout) => {
+      const [shallow, root] = stdout.trim().split('\n');
+      resolve({ root: !error && root ? root : null, shallow: shallow === 'true' });
+    });
+  });
+}
