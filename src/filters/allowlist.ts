@@ -1,9 +1,9 @@
 // The allowlist file, .keyguardallow at the top of the repository: one entry per line, read by people in
 // review, appended to by `keyguard allow`. Every entry accepts single findings by what they are (their
 // fingerprint, their secret, their file), never a whole line, so an allowed value cannot hide a secret beside it.
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+import { sha256Hex } from '../sha256.js';
 import type { Filter, Finding, RuleIds } from '../types.js';
 import { LinearRegex } from './linear-regex.js';
 
@@ -46,7 +46,7 @@ export const FINGERPRINT = /^[0-9a-f]{32}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The hex SHA-256 of a secret: how a value-sha256 entry names a key without holding it. */
-export const secretSha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const secretSha256 = sha256Hex;
 const MODIFIERS = new Set(['path', 'rule']);
 
 /** Globs are repository-relative: a leading "/" or "./" says so again. */

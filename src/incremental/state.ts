@@ -2,12 +2,12 @@
 // anything, so the next run reads only new commits and re-reads those. It holds commit ids and a key, no
 // finding: a finding's secret is re-read from its commit each run (the repository holds it anyway), so the
 // state has no secret to leak, not even hashed, and a changed allowlist or baseline applies at once.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { messageOf } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { replaceableBy } from '../own-files.js';
+import { sha256Hex } from '../sha256.js';
 import type { RuleSet } from '../types.js';
 
 const FORMAT = 'keyguard-history-state/1';
@@ -47,7 +47,7 @@ export function defaultStatePath(cwd: string): string {
  */
 export function stateKey(version: string, ruleSet: RuleSet, revisions: readonly string[]): string {
   const plain = (_key: string, value: unknown) => (value instanceof RegExp ? String(value) : value instanceof Set ? [...value] : value);
-  return createHash('sha256').update(JSON.stringify({ version, rules: ruleSet, revisions }, plain)).digest('hex');
+  return sha256Hex(JSON.stringify({ version, rules: ruleSet, revisions }, plain));
 }
 
 /**
@@ -57,7 +57,7 @@ export function stateKey(version: string, ruleSet: RuleSet, revisions: readonly 
 export function walkKey(cwd: string, revisions: readonly string[]): string | null {
   const starts = gitOutput(['rev-parse', '--is-shallow-repository', 'HEAD', ...revisions], cwd);
   if (starts === null || !starts.startsWith('false\n')) return null;
-  return createHash('sha256').update(starts).digest('hex');
+  return sha256Hex(starts);
 }
 
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));

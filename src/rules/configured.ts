@@ -1,9 +1,9 @@
 // What git-secrets' configuration prohibits, as rules next to the built-in ones: each secrets.patterns regex,
 // and each value a secrets.providers command prints.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { sha256Hex } from '../sha256.js';
 import { escapeRegExp } from '../regex.js';
 import type { Rule } from '../types.js';
 import { awsCredentialValues } from '../filters/aws-credentials.js';
@@ -29,7 +29,7 @@ const AWS_PROVIDERS = ['git secrets --aws-provider', 'git-secrets --aws-provider
 /** The ids of the rules git configuration adds: a hash of the pattern or value, so known only to that configuration. */
 export const CONFIGURED_RULE_ID = /^(?:git-secrets-pattern|prohibited-value)-[0-9a-f]{12}$/;
 
-const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+const shortHash = (text: string) => sha256Hex(text).slice(0, 12);
 const WORD = /[0-9A-Za-z_]/;
 
 /**
