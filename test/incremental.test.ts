@@ -1,5 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyguardJson } from './helpers/cli.js';
+import { gitRecorder } from './helpers/git-recorder.js';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
@@ -197,6 +199,29 @@ describe('scan-history --incremental', () => {
     expect(expectSameAsFull(repo).findings).toHaveLength(3);
     repo.git('tag', '-a', 'v1.2', '-m', `later\n\n${keyLine('later')}`);
     expect(expectSameAsFull(repo).findings).toHaveLength(4);
+    // A tag moved to a message without the key: its finding goes, as in a full scan.
+    repo.git('tag', '-f', '-a', 'v1.1', '-m', 'again, without the key');
+    expect(expectSameAsFull(repo).findings.map((f) => f.file)).toEqual(['(tag v1.0)', '(tag v1.0)', '(tag v1.2)']);
+  });
+
+  it('reads again only the tags that held something while the refs stay as they were', () => {
+    const repo = newRepo();
+    repo.commit('readme', { 'README.md': 'docs\n' });
+    for (let i = 0; i < 5; i++) repo.git('tag', '-a', `v0.${i}`, '-m', `release 0.${i}`);
+    repo.git('tag', '-a', 'v1.0', '-m', `release\n\n${pair('tagged')}`);
+    const first = expectSameAsFull(repo);
+    const tagId = repo.git('rev-parse', 'v1.0').trim();
+    const { tags } = JSON.parse(readFileSync(statePath(repo), 'utf8'));
+    expect(tags).toEqual([[tagId, '(tag v1.0)']]);
+    const recorder = gitRecorder(sandbox, 'tags-recorder');
+    const again = keyguardJson(['scan-history', '--incremental'], { cwd: repo.dir, env: recorder.env(repo) });
+    expect(again.findings).toEqual(first.findings);
+    // no list of the tags (the refs are unchanged), one read of the tag that held the keys
+    expect(recorder.commands().filter((args) => args[0] === 'for-each-ref')).toEqual([]);
+    expect(recorder.commands().filter((args) => args[0] === 'cat-file')).toHaveLength(1);
+    // A baseline applies at once: the tag's message is read again, not its findings.
+    repo.keyguard(['baseline', 'create', '--history']);
+    expect(expectSameAsFull(repo, ['--baseline', '.keyguard-baseline.json']).findings).toEqual([]);
   });
 
   it('refuses git log arguments and --state without --incremental', () => {

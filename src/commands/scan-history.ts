@@ -3,8 +3,6 @@ import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
 import { historyTagMessages } from '../sources/raw-objects.js';
-import { collectFindings } from '../pipeline.js';
-import { HistoryDedupe } from '../sources/history-dedupe.js';
 import type { Finding, Fragment, FragmentOrBatch } from '../types.js';
 import { type HistoryScan, runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
@@ -23,17 +21,10 @@ async function* withTags(history: AsyncIterable<FragmentOrBatch>, tags: Promise<
   if (tags) yield await tags;
 }
 
-/**
- * An incremental scan's findings (incremental/scan.ts), and its tags'. Tags are objects of their own, not
- * commits the state records: their messages are read again each run (boto3's 2,102 tags: ~0.1 s), through
- * the filters and a dedupe as a full scan's are.
- */
-async function incrementalWithTags(cwd: string, revisions: string[], statePath: string | undefined, context: Parameters<NonNullable<HistoryScan['collect']>>[0]): Promise<Finding[]> {
-  const tags = historyTagMessages(cwd, revisions, context.detector);
+/** An incremental scan's findings, its tags' included (incremental/scan.ts). */
+async function incrementalScan(cwd: string, revisions: string[], statePath: string | undefined, context: Parameters<NonNullable<HistoryScan['collect']>>[0]): Promise<Finding[]> {
   const { incrementalFindings } = await import('../incremental/scan.js');
-  const findings = await incrementalFindings({ cwd, revisions, statePath, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) });
-  if (!tags) return findings;
-  return [...findings, ...(await collectFindings([await tags], context.detector, context.filters.then((filters) => [...filters, new HistoryDedupe()])))];
+  return incrementalFindings({ cwd, revisions, statePath, ...context, warn: (line) => process.stderr.write(`keyguard: ${line}\n`) });
 }
 
 /**
@@ -47,7 +38,7 @@ export function historyScan(cwd: string, revisions: string[], target: string, in
     countArgs: revisions,
     fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
       withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyTagMessages(cwd, revisions, detector)),
-    collect: incremental ? (context) => incrementalWithTags(cwd, revisions, incremental.statePath, context) : undefined,
+    collect: incremental ? (context) => incrementalScan(cwd, revisions, incremental.statePath, context) : undefined,
   };
 }
 

@@ -1,12 +1,14 @@
 // scan-history --incremental: a full history report that reads only what the last run did not.
 import { resolve } from 'node:path';
 import type { Detector } from '../detect/engine.js';
-import type { Filter, Finding, RuleSet, ScanStats } from '../types.js';
+import type { Filter, Finding, Fragment, RuleSet, ScanStats } from '../types.js';
 import { gitStream, records } from '../git/stream.js';
 import { packageInfo } from '../package-files.js';
 import { collectFindings } from '../pipeline.js';
 import { withCommas } from '../report/text.js';
+import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { historyFragments } from '../sources/history.js';
+import { historyTagMessages } from '../sources/raw-objects.js';
 import { HistoryRecorder } from './recorder.js';
 import { defaultStatePath, type HistoryState, readState, type StoredState, stateKey, walkKey, writeState } from './state.js';
 
@@ -102,11 +104,17 @@ function sameRepository(options: IncrementalOptions, path: string, state: Histor
   return false;
 }
 
+/** The tags of these message fragments, as the state records them: [tag object id, name the findings give]. */
+function tagsOf(fragments: readonly Fragment[]): Array<[string, string]> {
+  return [...new Map(fragments.map((fragment): [string, [string, string]] => [`${fragment.commit!.sha} ${fragment.file}`, [fragment.commit!.sha, fragment.file]])).values()];
+}
+
 /**
  * The findings a full scan of `revisions` reports (same commits, same `commits` counts, same order), reading
  * only the commits the state does not cover and those that held something; then saves the new state. A state
  * that cannot be used means a full scan and a one-line warning, never an error. When git's walk starts from
- * the same commits as last time, the history is the same and git is asked for nothing but those commits.
+ * the same commits as last time, the history is the same and git is asked for nothing but those commits, and
+ * of the annotated tags' messages (a full scan's last findings) only those that held something are read again.
  */
 export async function incrementalFindings(options: IncrementalOptions): Promise<Finding[]> {
   const { cwd, detector, stats } = options;
@@ -116,6 +124,9 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const stored = usableState(options, path, key);
   let state = stored.state;
   const unchanged = state !== null && walk !== null && state.walk === walk;
+  // The refs are part of the walk: unchanged, the tags are the ones read last time (boto3: 2,102 of them).
+  const knownTags = unchanged && state!.tags ? state!.tags.map(([blob, file]) => ({ blob, file })) : undefined;
+  const tags = historyTagMessages(cwd, options.revisions, detector, knownTags);
   const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions);
   if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
   const { revisions, note } = await plan(options, state, graph, unchanged);
@@ -126,6 +137,9 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
     await collectFindings(fragments, detector, options.filters.then(() => [recorder]));
   }
   const findings = recorder.replay(graph.order, await options.filters);
+  const tagFragments = tags ? await tags : [];
+  // Tags are objects of their own, each message once: through the filters and a dedupe, as a full scan reads them.
+  if (tagFragments.length) findings.push(...(await collectFindings([tagFragments], detector, options.filters.then((filters) => [...filters, new HistoryDedupe()]))));
   // The report covers the whole history (the note says how much of it was read): an empty one is told apart
   // by this count, without asking git again.
   stats.commits = graph.order.length;
@@ -134,7 +148,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const commits = recorder.commits().filter((sha) => place.has(sha));
   if (!stored.replaceable) return findings;
   try {
-    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!) });
+    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!), tags: tags ? tagsOf(tagFragments) : null });
   } catch (error) {
     options.warn(`warning: ${path}: cannot save the history state (${(error as Error).message}); the next run scans the whole history`);
   }

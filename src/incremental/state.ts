@@ -1,5 +1,5 @@
-// The state of `scan-history --incremental`: which history was scanned and which of its commits held
-// anything, so the next run reads only new commits and re-reads those. It holds commit ids and a key, no
+// The state of `scan-history --incremental`: which history was scanned and which of its commits and annotated
+// tags held anything, so the next run reads only new commits and re-reads those. It holds object ids and a key, no
 // finding: a finding's secret is re-read from its commit each run (the repository holds it anyway), so the
 // state has no secret to leak, not even hashed, and a changed allowlist or baseline applies at once.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +31,11 @@ export interface HistoryState {
   commits: string[];
   /** each of `commits`' place in the order a full scan reads the history, oldest first from 0 */
   positions: number[];
+  /**
+   * the annotated tags whose message held a finding, as [tag object id, name the findings give]; the others
+   * need no reading while `walk` is unchanged (the refs, tags included, are those read). null: not recorded.
+   */
+  tags: Array<[string, string]> | null;
 }
 
 /** Where the state lives unless --state says: inside the repository's git directory, never its work tree. */
@@ -61,6 +66,8 @@ export function walkKey(cwd: string, revisions: readonly string[]): string | nul
 }
 
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));
+const isTagList = (value: unknown): value is Array<[string, string]> =>
+  Array.isArray(value) && value.every((tag) => Array.isArray(tag) && tag.length === 2 && SHA.test(tag[0]) && typeof tag[1] === 'string');
 
 /** The state read from a --state path, and whether keyguard may save the new state over that file. */
 export interface StoredState {
@@ -96,7 +103,7 @@ export function readState(path: string, warn: (message: string) => void): Stored
   } catch {
     doc = null;
   }
-  const { format, key, walk, length, tips, roots, commits, positions } = doc ?? {};
+  const { format, key, walk, length, tips, roots, commits, positions, tags = null } = doc ?? {};
   const isIndex = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) < (length as number);
   if (
     format !== FORMAT ||
@@ -108,12 +115,13 @@ export function readState(path: string, warn: (message: string) => void): Stored
     !isShaList(commits) ||
     !Array.isArray(positions) ||
     positions.length !== commits.length ||
-    !positions.every(isIndex)
+    !positions.every(isIndex) ||
+    (tags !== null && !isTagList(tags))
   ) {
     if (text.trim()) warn(`${path}: a corrupt or unknown keyguard history state; scanning the whole history`);
     return { state: null, replaceable: true };
   }
-  return { state: { key, walk, length: length as number, tips, roots, commits, positions }, replaceable: true };
+  return { state: { key, walk, length: length as number, tips, roots, commits, positions, tags }, replaceable: true };
 }
 
 /** Writes the state whole or not at all (a temporary file renamed over it), readable by its owner only. */

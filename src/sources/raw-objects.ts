@@ -82,11 +82,12 @@ async function withFindings(fragments: AsyncIterable<Fragment>, detector: Detect
  * What a history scan of `revisions` reads besides the commits: the annotated tags' messages, for all refs or
  * --tags (git log shows commits only); null for other revisions. Only the messages the detector finds
  * something in are kept (tags are few, their findings fewer), and the read starts at once, so that its gits
- * run beside the history's: read after it, boto3's 2,102 tags were ~50 ms of the scan's tail.
+ * run beside the history's: read after it, boto3's 2,102 tags were ~50 ms of the scan's tail. `only`: these
+ * tags, not every annotated tag (an incremental scan's, when the refs are those it read last time).
  */
-export function historyTagMessages(cwd: string, revisions: readonly string[], detector: Detector): Promise<Fragment[]> | null {
+export function historyTagMessages(cwd: string, revisions: readonly string[], detector: Detector, only?: BlobTarget[]): Promise<Fragment[]> | null {
   if (!revisions.includes('--all') && !revisions.includes('--tags')) return null;
-  const tags = annotatedTags(cwd).then((found) => withFindings(tagMessageFragments(found, { cwd, source: 'history' }), detector));
+  const tags = (only ? Promise.resolve(only) : annotatedTags(cwd)).then((found) => withFindings(tagMessageFragments(found, { cwd, source: 'history' }), detector));
   tags.catch(() => {}); // awaited after the history; when the history fails first, its error is the one to report
   return tags;
 }
