@@ -2,8 +2,10 @@
 // (against `git log -p --all`) and on real clones when given (against `git log -p -U0 --all`: keyguard asks
 // git for -U0 too, and real histories are mostly context lines). Time ratio, keyguard's own peak memory
 // (Node's, measured apart from git's) and the largest process's (git's own log).
-//   node bench/history.mjs [--commits N] [--runs N] [--real-runs N] [--repos PATH:PATH…]
+//   node bench/history.mjs [--commits N] [--runs N] [--real-runs N] [--incremental-runs N] [--repos PATH:PATH…]
 //   KEYGUARD_BENCH_REPOS=/work/clones/express:/work/clones/boto3 npm run bench
+// --incremental-runs N: also N pairs, on each real clone, of a first `scan-history --incremental` (no state)
+// and a second with nothing new, which must report the same findings.
 // Real clones are never downloaded: without --repos or KEYGUARD_BENCH_REPOS they are skipped with a note.
 // The two commands run in turns, so both see the same state of a shared, noisy machine (single runs vary by
 // ±0.2 s on these 2-core VMs); the ratio given is the median of the per-turn ratios.
@@ -15,6 +17,7 @@ import { BIN, fmt, historyRepo, measure, median, numberOption } from './lib.mjs'
 const commits = numberOption('--commits', 5000);
 const runs = numberOption('--runs', 7);
 const realRuns = numberOption('--real-runs', 3);
+const incrementalRuns = numberOption('--incremental-runs', 0);
 const reposFlag = process.argv.indexOf('--repos');
 const realRepos = (reposFlag === -1 ? process.env.KEYGUARD_BENCH_REPOS ?? '' : process.argv[reposFlag + 1]).split(':').filter(Boolean);
 const PEAK = join(import.meta.dirname, 'own-peak.cjs');
@@ -80,6 +83,31 @@ if (realRepos.length === 0) {
     console.log(
       `| ${basename(repo)} (${count([])} / ${count(['--merges'])}) | ${fmt(median(seconds(list, (t) => t.gitLog)))} s | ${fmt(median(seconds(list, (t) => t.scan)))} s | ${fmt(median(ratios))}x (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}, ${list.length} turns) | ${fmt(peak(list, (t) => t.scan.nodeMb), 0)} MB | ${fmt(median(list.map((t) => t.scan.nodeCpu)))} s | ${fmt(peak(list, (t) => t.scan.rssMb), 0)} MB |`,
     );
+  }
+}
+/** Pairs of a first incremental scan of `repo` (no state) and one with nothing new: seconds of each. */
+function incrementalPairs(repo, count) {
+  const state = join(scratch, 'history-state.json');
+  const run = () => measure(process.execPath, [BIN, 'scan-history', '--incremental', '--state', state, '--format', 'json'], { cwd: repo });
+  const pairs = [];
+  for (let i = 0; i < count; i++) {
+    rmSync(state, { force: true });
+    const first = run();
+    const again = run();
+    if (first.stdout !== again.stdout) throw new Error(`scan-history --incremental in ${repo}: the second run reported other findings`);
+    pairs.push({ first: first.seconds, again: again.seconds, ratio: again.seconds / first.seconds });
+  }
+  return pairs;
+}
+
+if (incrementalRuns > 0 && realRepos.length > 0) {
+  console.log(`\n### scan-history --incremental with nothing new, against its first run (\`--incremental-runs ${incrementalRuns}\`)\n`);
+  console.log('| clone | first run median | nothing new median | ratio (median of pairs) | target |');
+  console.log('|---|---|---|---|---|');
+  for (const repo of realRepos.filter((path) => existsSync(path))) {
+    const pairs = incrementalPairs(repo, incrementalRuns);
+    const ratios = pairs.map((p) => p.ratio * 100);
+    console.log(`| ${basename(repo)} | ${fmt(median(pairs.map((p) => p.first)))} s | ${fmt(median(pairs.map((p) => p.again)), 3)} s | ${fmt(median(ratios), 1)}% (${fmt(Math.min(...ratios), 1)}–${fmt(Math.max(...ratios), 1)}%, ${pairs.length} pairs) | ≤ 10% |`);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
