@@ -102,12 +102,13 @@ function incrementalPairs(repo, count) {
 
 if (incrementalRuns > 0 && realRepos.length > 0) {
   console.log(`\n### scan-history --incremental with nothing new, against its first run (\`--incremental-runs ${incrementalRuns}\`)\n`);
-  console.log('| clone | first run median | nothing new median | ratio (median of pairs) | target |');
-  console.log('|---|---|---|---|---|');
+  console.log('A run with nothing new costs keyguard\'s start: the target (≤ 10%) is set on a history of boto3\'s size.\n');
+  console.log('| clone | first run median | nothing new median | ratio (median of pairs) |');
+  console.log('|---|---|---|---|');
   for (const repo of realRepos.filter((path) => existsSync(path))) {
     const pairs = incrementalPairs(repo, incrementalRuns);
     const ratios = pairs.map((p) => p.ratio * 100);
-    console.log(`| ${basename(repo)} | ${fmt(median(pairs.map((p) => p.first)))} s | ${fmt(median(pairs.map((p) => p.again)), 3)} s | ${fmt(median(ratios), 1)}% (${fmt(Math.min(...ratios), 1)}–${fmt(Math.max(...ratios), 1)}%, ${pairs.length} pairs) | ≤ 10% |`);
+    console.log(`| ${basename(repo)} | ${fmt(median(pairs.map((p) => p.first)))} s | ${fmt(median(pairs.map((p) => p.again)), 3)} s | ${fmt(median(ratios), 1)}% (${fmt(Math.min(...ratios), 1)}–${fmt(Math.max(...ratios), 1)}%, ${pairs.length} pairs) |`);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
