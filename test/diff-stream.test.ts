@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Detector } from '../src/detect/engine.js';
 import { loadRuleSet } from '../src/rules/load.js';
-import { diffFragments } from '../src/sources/diff.js';
+import { diffFragmentBatches } from '../src/sources/diff.js';
 import { DIFF_ARGS, diffEnv, LOG_FORMAT } from '../src/sources/diff-options.js';
 import { emptyStats, type Fragment } from '../src/types.js';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
@@ -26,7 +26,7 @@ async function* cut(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
 async function parse(bytes: Buffer, size: number) {
   const stats = emptyStats();
   const fragments: Fragment[] = [];
-  for await (const fragment of diffFragments(cut(bytes, size), { source: 'history', contextLines: 3, stats, log: true })) fragments.push(fragment);
+  for await (const batch of diffFragmentBatches(cut(bytes, size), { source: 'history', contextLines: 3, stats, log: true })) fragments.push(...batch);
   return { fragments, stats };
 }
 

@@ -47,13 +47,12 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');
-    const { historyTagMessages } = await import('../sources/raw-objects.js');
+    const { historyTagMessages, withTagMessages } = await import('../sources/raw-objects.js');
     const revisions = ['--all'];
+    // the tags' messages too: what scan-history reads besides the commits
     const tags = historyTagMessages(cwd, revisions, detector);
     const history = historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
-    findings.push(...(await collectFindings(history, detector, filters)));
-    // what scan-history reads besides the commits is recorded too
-    if (tags) findings.push(...(await collectFindings([await tags], detector, filters)));
+    findings.push(...(await collectFindings(withTagMessages(history, tags), detector, filters)));
   }
   const document = baselineDocument(findings);
   try {

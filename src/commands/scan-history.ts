@@ -2,8 +2,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
-import { historyTagMessages } from '../sources/raw-objects.js';
-import type { Finding, Fragment, FragmentOrBatch } from '../types.js';
+import { historyTagMessages, withTagMessages } from '../sources/raw-objects.js';
+import type { Finding } from '../types.js';
 import { type HistoryScan, runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
 
@@ -13,12 +13,6 @@ interface ScanHistoryArgs extends ReportArgs {
   incremental: boolean;
   state?: string;
   _: Array<string | number>;
-}
-
-/** The history, then the tags' messages it goes with (see historyTagMessages). */
-async function* withTags(history: AsyncIterable<FragmentOrBatch>, tags: Promise<Fragment[]> | null): AsyncGenerator<FragmentOrBatch> {
-  yield* history;
-  if (tags) yield await tags;
 }
 
 /** An incremental scan's findings, its tags' included (incremental/scan.ts). */
@@ -37,7 +31,7 @@ export function historyScan(cwd: string, revisions: string[], target: string, in
     target,
     countArgs: revisions,
     fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
-      withTags(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyTagMessages(cwd, revisions, detector)),
+      withTagMessages(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyTagMessages(cwd, revisions, detector)),
     collect: incremental ? (context) => incrementalScan(cwd, revisions, incremental.statePath, context) : undefined,
   };
 }

@@ -5,7 +5,7 @@ import { loadFilters } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
-import { emptyStats, type Fragment } from '../types.js';
+import { emptyStats, type FragmentOrBatch } from '../types.js';
 import { STDIN_ARGUMENT } from './stdin.js';
 import { createDetector } from '../rules/detector.js';
 import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
@@ -51,7 +51,7 @@ async function runScan(args: ScanArgs): Promise<number> {
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const root = args.git ? workTreeRoot(cwd) : null;
-  let fragments: AsyncIterable<Fragment>;
+  let fragments: AsyncIterable<FragmentOrBatch>;
   let target: string;
   if (staged) {
     if (!root) throw new UsageError(`${stagedFlag} scans what git will commit: run it inside a git repository`);

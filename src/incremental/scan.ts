@@ -104,10 +104,8 @@ function sameRepository(options: IncrementalOptions, path: string, state: Histor
   return false;
 }
 
-/** The tags of these message fragments, as the state records them: [tag object id, name the findings give]. */
-function tagsOf(fragments: readonly Fragment[]): Array<[string, string]> {
-  return [...new Map(fragments.map((fragment): [string, [string, string]] => [`${fragment.commit!.sha} ${fragment.file}`, [fragment.commit!.sha, fragment.file]])).values()];
-}
+/** The tags of these message fragments (one per tag name), as the state records them: [tag object id, name the findings give]. */
+const tagsOf = (fragments: readonly Fragment[]): Array<[string, string]> => fragments.map((fragment) => [fragment.commit!.sha, fragment.file]);
 
 /**
  * The findings a full scan of `revisions` reports (same commits, same `commits` counts, same order), reading

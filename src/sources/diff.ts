@@ -411,8 +411,3 @@ class DiffParser {
 export function diffFragmentBatches(stream: AsyncIterable<Buffer>, options: DiffOptions): AsyncGenerator<Fragment[]> {
   return new DiffParser(stream, options).batches();
 }
-
-/** The added lines of a diff stream, as fragments (see DiffParser), one by one. */
-export async function* diffFragments(stream: AsyncIterable<Buffer>, options: DiffOptions): AsyncGenerator<Fragment> {
-  for await (const batch of diffFragmentBatches(stream, options)) yield* batch;
-}

@@ -6,7 +6,7 @@ import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, FragmentOrBatch, ScanStats } from '../types.js';
 import { binaryBlobFragments } from './blobs.js';
-import { diffFragments } from './diff.js';
+import { diffFragmentBatches } from './diff.js';
 import { CHANGE_DIFF_ARGS, type DiffObserver, diffEnv, LOG_FORMAT } from './diff-options.js';
 import { historyFragments } from './history.js';
 import type { MergeProgress } from './merge-resolutions.js';
@@ -81,9 +81,9 @@ export interface RangeOptions {
 }
 
 /** Commit messages of the range, without diffs. */
-function messageFragments(options: RangeOptions): AsyncGenerator<Fragment> {
+function messageFragments(options: RangeOptions): AsyncGenerator<Fragment[]> {
   const stream = gitStream(['log', '--reverse', LOG_FORMAT, `${options.base}..${options.head}`], { cwd: options.cwd, env: diffEnv() });
-  return diffFragments(stream, { source: 'range', contextLines: options.contextLines, stats: options.stats, log: true });
+  return diffFragmentBatches(stream, { source: 'range', contextLines: options.contextLines, stats: options.stats, log: true });
 }
 
 /**
@@ -99,6 +99,6 @@ export async function* rangeFragments(options: RangeOptions): AsyncGenerator<Fra
   yield* messageFragments(options);
   const diff = gitStream(['diff', ...CHANGE_DIFF_ARGS, base, head], { cwd, env: diffEnv() });
   const binaries: BlobTarget[] = [];
-  yield* diffFragments(diff, { source: 'range', contextLines, stats, onBinary: (file, blob) => binaries.push({ file, blob }) });
+  yield* diffFragmentBatches(diff, { source: 'range', contextLines, stats, onBinary: (file, blob) => binaries.push({ file, blob }) });
   yield* binaryBlobFragments(binaries, { cwd, contextLines, stats, source: 'range' });
 }

@@ -4,7 +4,7 @@
 import type { Detector } from '../detect/engine.js';
 import { type BlobTarget, type RawObject, smallObjects } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
-import { type CommitInfo, type Fragment, MESSAGE_FILE, type SourceKind } from '../types.js';
+import { type CommitInfo, type Fragment, type FragmentOrBatch, MESSAGE_FILE, type SourceKind } from '../types.js';
 
 export interface RawObjectOptions {
   cwd: string;
@@ -90,4 +90,10 @@ export function historyTagMessages(cwd: string, revisions: readonly string[], de
   const tags = (only ? Promise.resolve(only) : annotatedTags(cwd)).then((found) => withFindings(tagMessageFragments(found, { cwd, source: 'history' }), detector));
   tags.catch(() => {}); // awaited after the history; when the history fails first, its error is the one to report
   return tags;
+}
+
+/** A history's fragments, then the tags' messages that go with it (see historyTagMessages). */
+export async function* withTagMessages(history: AsyncIterable<FragmentOrBatch>, tags: Promise<Fragment[]> | null): AsyncGenerator<FragmentOrBatch> {
+  yield* history;
+  if (tags) yield await tags;
 }

@@ -2,9 +2,9 @@
 // yargs would cost the hook more than the scan itself.
 import type { BlobTarget } from '../git/blobs.js';
 import { gitStream, records } from '../git/stream.js';
-import type { Fragment, ScanStats } from '../types.js';
+import type { FragmentOrBatch, ScanStats } from '../types.js';
 import { binaryBlobFragments, blobFragments } from './blobs.js';
-import { diffFragments } from './diff.js';
+import { diffFragmentBatches } from './diff.js';
 import { CHANGE_DIFF_ARGS, DIFF_SCOPE_ARGS, diffEnv } from './diff-options.js';
 import { nameFragment } from './names.js';
 
@@ -46,7 +46,7 @@ async function stagedBlobs(cwd: string): Promise<BlobTarget[]> {
  * numbers), or with wholeFiles the whole staged files. Files git calls binary because of a stray NUL are
  * read whole from the index, and skipped only if they really are binary.
  */
-export async function* stagedFragments(options: StagedOptions): AsyncGenerator<Fragment> {
+export async function* stagedFragments(options: StagedOptions): AsyncGenerator<FragmentOrBatch> {
   const { cwd, stats, contextLines } = options;
   if (options.wholeFiles) {
     const targets = await stagedBlobs(cwd);
@@ -60,7 +60,7 @@ export async function* stagedFragments(options: StagedOptions): AsyncGenerator<F
   const binaries: BlobTarget[] = [];
   const unmerged: string[] = [];
   const diff = gitStream([...CACHED, ...CHANGE_DIFF_ARGS], { cwd, env: diffEnv() });
-  yield* diffFragments(diff, {
+  yield* diffFragmentBatches(diff, {
     source: 'staged',
     contextLines,
     stats,
