@@ -25,18 +25,22 @@ export const STDBUF_LIBRARIES = ['/usr/libexec/coreutils/libstdbuf.so', '/usr/li
 let stdbufLibrary: string | null | undefined;
 
 /**
- * `env` with git's stdout buffered in 64 KB blocks, where coreutils' libstdbuf is installed (what `stdbuf -o`
- * does, without its extra process). git writes through stdio, whose buffer is the pipe's st_blksize, 4 KB, and
- * GIT_FLUSH=0 does not change it: express's history was 3,200 writes for git and 2,400 reads for Node, each a
- * trip through Node's stream machinery, ~160 ms of Node's CPU for 13 MB against ~40 ms in 64 KB blocks (Node
- * reads 64 KB at a time). Output git flushes itself (a commit's diff-tree, an unbuffered cat-file) comes as
- * soon as before. Elsewhere (macOS, Windows, no coreutils) git writes as it always did.
+ * `env` for a git whose output is read as a stream, written in blocks rather than a commit at a time:
+ * - GIT_FLUSH=0: on a pipe git flushes after each commit (each of boto3's 4,625 merges in the merge selection was
+ *   a write, and a wake-up of Node);
+ * - its stdout buffered in 64 KB, where coreutils' libstdbuf is installed (what `stdbuf -o` does, without its
+ *   extra process): git writes through stdio, whose buffer is the pipe's st_blksize, 4 KB. Express's history
+ *   was 3,200 writes for git and 2,400 reads for Node, each a trip through Node's stream machinery, ~160 ms of
+ *   Node's CPU for 13 MB against ~40 ms in 64 KB blocks (Node reads 64 KB at a time). Elsewhere (macOS,
+ *   Windows, no coreutils) git's buffer stays as it is.
+ * What must come at once git flushes itself whatever these say: diff-tree's echo of a line that is no object
+ * id (the end of each merge), cat-file's objects without --buffer.
  */
 function inBlocks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   stdbufLibrary ??= STDBUF_LIBRARIES.find((path) => existsSync(path)) ?? null;
-  if (!stdbufLibrary) return env;
+  if (!stdbufLibrary) return { ...env, GIT_FLUSH: '0' };
   const preload = env.LD_PRELOAD ? `${env.LD_PRELOAD}:${stdbufLibrary}` : stdbufLibrary;
-  return { ...env, LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
+  return { ...env, GIT_FLUSH: '0', LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
 }
 
 /** Starts git with its input (see GitStreamOptions.input) on its way. */

@@ -16,10 +16,7 @@ export function splitPaths(revisions: string[]): { revs: string[]; paths: string
   return { revs: revisions.slice(0, separator), paths: revisions.slice(separator) };
 }
 
-/**
- * The `git log -p` a history scan reads (see historyFragments), oldest first. GIT_FLUSH=0: git writes its
- * output in blocks instead of flushing after each commit, less than half the reads for Node and the writes for git.
- */
+/** The `git log -p` a history scan reads (see historyFragments), oldest first. */
 export function historyLog(revisions: string[], diffArgs: readonly string[] = DIFF_ARGS): { args: string[]; env: NodeJS.ProcessEnv } {
-  return { args: logArgs(revisions, ['-p', ...diffArgs, LOG_FORMAT, '--reverse', '--topo-order']), env: { ...diffEnv(), GIT_FLUSH: '0' } };
+  return { args: logArgs(revisions, ['-p', ...diffArgs, LOG_FORMAT, '--reverse', '--topo-order']), env: diffEnv() };
 }

@@ -136,8 +136,7 @@ export class MergeResolutions {
     const { progress } = this.options;
     let total = 0;
     try {
-      // GIT_FLUSH=0: git would flush after each merge, a write and a wake-up of Node for each of boto3's 4,625.
-      const stream = gitStream(logArgs(this.options.revisions, SELECT_ARGS), { cwd: this.options.cwd, env: { ...process.env, GIT_FLUSH: '0' } });
+      const stream = gitStream(logArgs(this.options.revisions, SELECT_ARGS), { cwd: this.options.cwd });
       for await (const record of records(stream)) {
         if (this.stop.aborted || this.failure) return; // leaving the loop ends gitStream, which kills its git
         if (!record) continue; // before the first merge's NUL
