@@ -1,6 +1,7 @@
 // The installed hooks at work: real git commit, merge and push (to a local bare remote) fire them.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
@@ -47,6 +48,25 @@ describe('pre-commit', () => {
 
     repo.write('config/credentials', '[default]\nregion = eu-west-1\n').git('add', '.');
     expect(repo.tryGit('commit', '-m', 'add config').code).toBe(0);
+  });
+
+  it("starts keyguard's Node without NODE_EXTRA_CA_CERTS, and leaves it to the hook it chained", () => {
+    // Node 20 reads the file at each start, before any script: a file that is not there makes it warn.
+    const repo = sandbox.repo(`repo-${++count}`);
+    repo.commit('first', { 'README.md': '# project\n' });
+    const seen = join(repo.dir, 'seen-by-chained-hook');
+    repo.write('.git/hooks/pre-commit', `#!/bin/sh\nprintf '%s' "$NODE_EXTRA_CA_CERTS" > '${seen}'\n`);
+    chmodSync(join(repo.dir, '.git/hooks/pre-commit'), 0o755);
+    expect(repo.keyguard(['install']).code).toBe(0);
+    const missing = join(repo.dir, 'no-such-ca.pem');
+    repo.write('config/credentials', credentials).git('add', 'config');
+    const env = { ...repo.env, NODE_EXTRA_CA_CERTS: missing };
+    const blocked = spawnSync('git', ['commit', '-m', 'add config'], { cwd: repo.dir, env, encoding: 'utf8' });
+    expectBlocked({ code: blocked.status ?? -1, stderr: blocked.stderr }, /keyguard blocked this commit/);
+    expect(blocked.stderr).not.toContain('extra certs');
+    expect(readFileSync(seen, 'utf8')).toBe(missing);
+    // the warning the hook spares: what Node says with this environment
+    expect(spawnSync(process.execPath, ['-e', '0'], { env, encoding: 'utf8' }).stderr).toContain('extra certs');
   });
 });
 
