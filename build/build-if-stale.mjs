@@ -14,6 +14,6 @@ const mtime = (path) => {
 const newest = (dir) =>
   Math.max(...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(join(dir, entry.name)) : mtime(join(dir, entry.name)))));
 
-const sources = Math.max(newest('src'), mtime('build/string-width.cjs'), mtime('tsconfig.json'), mtime('package.json'), mtime('package-lock.json'));
-const built = Math.min(mtime('dist/cli.bundle.js'), mtime('dist/run.bundle.js'), mtime('dist/prestart.bundle.js'));
+const sources = Math.max(newest('src'), mtime('build/string-width.cjs'), mtime('build/bundle.mjs'), mtime('tsconfig.json'), mtime('package.json'), mtime('package-lock.json'));
+const built = Math.min(mtime('dist/cli.bundle.cjs'), mtime('dist/run.bundle.cjs'), mtime('dist/prestart.bundle.js'));
 if (built < sources) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * A file of the installed package (patterns/, bin/, package.json), by its path from the package root. This
  * module sits one level below the root both as compiled (dist/package-files.js) and inside the bundles
- * (dist/*.bundle.js), so every module that needs such a file asks here rather than counting `../` itself.
+ * (dist/*.bundle.cjs), so every module that needs such a file asks here rather than counting `../` itself.
  */
 export const packageFile = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
