@@ -19,7 +19,14 @@ function packageCopy(): string {
   return dir;
 }
 
-const run = (dir: string, args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'keyguard'), ...args], { cwd: dir, encoding: 'utf8', input: '' });
+/** keyguard from the copy in `dir`, with a HOME and git configuration of its own (the copy's). */
+const run = (dir: string, args: string[]) =>
+  spawnSync(process.execPath, [join(dir, 'bin', 'keyguard'), ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_GLOBAL: join(dir, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' },
+    encoding: 'utf8',
+    input: '',
+  });
 const CACHE = join('dist', 'cli.bundle.cjs.cache');
 /** The line a cache file starts with: what it was made from. */
 const keyOf = (cache: Buffer) => cache.subarray(0, cache.indexOf(10) + 1).toString();
