@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError, messageOf } from '../errors.js';
 import type { Detector } from '../detect/engine.js';
-import { ALLOWLIST_FILE, ALLOWLIST_HEADER, type AllowSpec, FINGERPRINT, formatAllowEntry, parseAllowlist, sameAllowance, secretSha256 } from '../filters/allowlist.js';
+import { ALLOWLIST_FILE, ALLOWLIST_HEADER, type AllowSpec, FINGERPRINT, formatAllowEntry, parseAllowlist, sameAllowance } from '../filters/allowlist.js';
 import { diskReader } from '../filters/index.js';
 import { workTreeRoot } from '../git/repo.js';
 import { createDetector } from '../rules/detector.js';
 import { knownRuleIds } from '../rules/load.js';
 import { gitSecretsCommands } from './git-secrets.js';
+import { sha256Hex } from '../sha256.js';
 
 interface AllowArgs {
   target: string;
@@ -44,7 +45,7 @@ function specOf(args: AllowArgs, detector: Detector): AllowSpec {
   if (!judged) {
     throw new UsageError(`"${target}" is neither a fingerprint (32 hexadecimal digits) nor a value any rule reports: pass the fingerprint keyguard printed under the finding`);
   }
-  if (judged.credential && !args.plain) return { kind: 'value-sha256', value: secretSha256(target), path: args.path, reason };
+  if (judged.credential && !args.plain) return { kind: 'value-sha256', value: sha256Hex(target), path: args.path, reason };
   return { kind: 'value', value: target, path: args.path, reason };
 }
 

@@ -45,8 +45,6 @@ export const ALLOWLIST_HEADER = [
 export const FINGERPRINT = /^[0-9a-f]{32}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** The hex SHA-256 of a secret: how a value-sha256 entry names a key without holding it. */
-export const secretSha256 = sha256Hex;
 const MODIFIERS = new Set(['path', 'rule']);
 
 /** Globs are repository-relative: a leading "/" or "./" says so again. */
@@ -67,7 +65,7 @@ function compileEntry(spec: AllowSpec, where: string): (finding: Finding) => boo
       // The allowlist names the value itself: that mention is accepted too, whatever path= says.
       return (finding) => finding.secret === spec.value && ofRule(finding) && (onPath(finding.file) || finding.file === ALLOWLIST_FILE);
     case 'value-sha256':
-      return (finding) => ofRule(finding) && onPath(finding.file) && secretSha256(finding.secret) === spec.value;
+      return (finding) => ofRule(finding) && onPath(finding.file) && sha256Hex(finding.secret) === spec.value;
     case 'regex': {
       const regex = new LinearRegex(spec.value, where);
       return (finding) => ofRule(finding) && onPath(finding.file) && regex.test(finding.secret);
@@ -182,7 +180,7 @@ class AllowlistIndex {
   allows(finding: Finding): boolean {
     if (this.fingerprints.has(finding.fingerprint)) return true;
     if (AllowlistIndex.anyAllows(this.values, finding.secret, finding)) return true;
-    if (this.hashedValues.size && AllowlistIndex.anyAllows(this.hashedValues, secretSha256(finding.secret), finding)) return true;
+    if (this.hashedValues.size && AllowlistIndex.anyAllows(this.hashedValues, sha256Hex(finding.secret), finding)) return true;
     return this.patterns.some((entry) => entry.allows(finding));
   }
 }

@@ -38,9 +38,10 @@ let stdbufLibrary: string | null | undefined;
  */
 function inBlocks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   stdbufLibrary ??= STDBUF_LIBRARIES.find((path) => existsSync(path)) ?? null;
-  if (!stdbufLibrary) return { ...env, GIT_FLUSH: '0' };
+  const unflushed = { ...env, GIT_FLUSH: '0' };
+  if (!stdbufLibrary) return unflushed;
   const preload = env.LD_PRELOAD ? `${env.LD_PRELOAD}:${stdbufLibrary}` : stdbufLibrary;
-  return { ...env, GIT_FLUSH: '0', LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
+  return { ...unflushed, LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
 }
 
 /** Starts git with its input (see GitStreamOptions.input) on its way. */
