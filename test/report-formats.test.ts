@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyguard } from './helpers/cli.js';
 import { workflowCommand } from '../src/report/github.js';
@@ -64,6 +64,21 @@ describe('every format', () => {
     const unwritable = repo.keyguard(['scan', '--output', sandbox.path('no', 'such', 'dir', 'r.json')]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toMatch(/^keyguard: --output .*cannot write/);
+  });
+
+  it('refuses an --output it cannot write before it scans, so no scan is lost to a wrong path', () => {
+    // An incremental scan writes its state as it ends, before the report: no state, no scan.
+    const state = sandbox.path('refused-state.json');
+    const missing = sandbox.path('no', 'such', 'dir');
+    for (const [output, reason] of [[`${missing}/r.json`, `${missing} does not exist`], [sandbox.path(), 'is a folder']]) {
+      const { code, stderr } = repo.keyguard(['scan-history', '--incremental', '--state', state, '--output', output]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`keyguard: --output ${output}: ${reason === 'is a folder' ? 'is a folder; name a file' : `cannot write: ${reason}`}\n`);
+      expect(existsSync(state)).toBe(false);
+    }
+    const baseline = repo.keyguard(['baseline', 'create', `${missing}/baseline.json`, '--history']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toBe(`keyguard: ${missing}/baseline.json: cannot write: ${missing} does not exist\n`);
   });
 });
 

@@ -10,6 +10,7 @@ import { collectFindings } from '../pipeline.js';
 import { fileFragments, listTargets } from '../sources/files.js';
 import { emptyStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
+import { checkWritable } from './writable.js';
 
 interface BaselineArgs {
   action: string;
@@ -40,6 +41,7 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (!root) throw new UsageError(`${cwd} is not in a git repository: a baseline records a repository's findings, so run it inside one`);
   const file = args.file ?? join(root, DEFAULT_BASELINE_FILE);
   checkReplaceable(file);
+  checkWritable(file, file);
   const { detector } = createDetector(cwd);
   const stats = emptyStats();
   const filters = await loadFilters({ cwd, root });

@@ -7,6 +7,7 @@ import type { ChangeAllow } from '../report/types.js';
 import { summaryLine } from '../report/text.js';
 import { wantsColor } from '../report/color.js';
 import { workTreeRoot } from '../git/repo.js';
+import { checkWritable } from './writable.js';
 import type { Finding, ScanStats } from '../types.js';
 
 /** The options every scanning command shares: how to report, and what to accept. */
@@ -43,6 +44,10 @@ export function withReportOptions<T>(yargs: Argv<T>) {
       if (!args.mask && !args.showSecretsInCi && runningInCi()) {
         throw new UsageError('--no-mask under CI would print live secrets into the build log: add --show-secrets-in-ci to confirm');
       }
+      if (args.format === 'replacements' && (args.mask || !args.output)) {
+        throw new UsageError('--format replacements lists secrets in clear for git filter-repo: it needs --no-mask and --output FILE');
+      }
+      if (args.output) checkWritable(args.output, `--output ${args.output}`);
       return true;
     });
 }
@@ -61,9 +66,6 @@ async function withResponse(findings: Finding[], args: ReportArgs): Promise<Find
 
 /** Renders the findings in the chosen format to stdout or --output, and returns the exit code. */
 export async function writeReport(found: Finding[], stats: ScanStats, args: ReportArgs, target: string, remediation: ReadonlyMap<string, string>, changeAllows?: readonly ChangeAllow[]): Promise<number> {
-  if (args.format === 'replacements' && (args.mask || !args.output)) {
-    throw new UsageError('--format replacements lists secrets in clear for git filter-repo: it needs --no-mask and --output FILE');
-  }
   const findings = await withResponse(found, args);
   const reporter = reporters[args.format];
   const color = !args.output && args.format === 'text' && wantsColor(args.color, process.stdout);
