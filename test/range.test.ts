@@ -60,3 +60,42 @@ describe('scan-range', () => {
     expect(repo.keyguard(['scan-range', 'not-a-range'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/BASE\.\.HEAD/) });
   });
 });
+
+describe('scan-range where the two ends share no history, or the clone ends inside the range', () => {
+  it('scans all of HEAD that BASE lacks when they share no history (an orphan branch, a force push)', () => {
+    const unrelated = sandbox.repo('unrelated');
+    const main = unrelated.commit('base', { 'a.txt': 'a\n' });
+    unrelated.git('checkout', '-q', '--orphan', 'evil');
+    unrelated.git('rm', '-rqf', '.');
+    const evil = unrelated.commit('deploy', { 'creds.ini': `${keyLine('orphan')}\n` });
+    for (const args of [['main...evil'], ['--base', 'main']]) {
+      const { code, findings } = unrelated.keyguardJson(['scan-range', ...args]);
+      expect(code).toBe(1);
+      expect(findings.map((f) => `${f.file}@${f.commit}`)).toEqual([`creds.ini@${evil}`]);
+    }
+    // git merge-base answers with exit 1 and nothing at all: never an empty BASE, a range `..HEAD` of nothing
+    expect(unrelated.tryGit('merge-base', main, evil)).toMatchObject({ code: 1, stdout: '' });
+  });
+
+  it('exits 2 with the fetch advice when the range reaches past a shallow clone’s depth', () => {
+    // A pull request added a key and took it out, then merged its base branch: at depth 2 the clone has
+    // BASE (a parent of the merge) but not the commit that added the key.
+    const origin = sandbox.repo('deep-pr');
+    origin.commit('one', { 'a.txt': '1\n' });
+    origin.git('checkout', '-q', '-b', 'pr');
+    origin.commit('add', { 'creds.ini': `${keyLine('cut-off')}\n` });
+    origin.commit('remove', { 'creds.ini': 'clean\n' });
+    origin.git('checkout', '-q', 'main');
+    const base = origin.commit('main moves on', { 'b.txt': '2\n' });
+    origin.git('checkout', '-q', 'pr');
+    origin.git('merge', '-q', '--no-edit', 'main');
+    const shallow = sandbox.path('shallow-pr');
+    origin.git('clone', '-q', '--depth=2', '--branch', 'pr', `file://${origin.dir}`, shallow);
+    const cut = origin.keyguard(['scan-range', `${base}..HEAD`], { cwd: shallow });
+    expect(cut.code).toBe(2);
+    expect(cut.stdout).toBe('');
+    expect(cut.stderr).toMatch(/^keyguard: the range [0-9a-f]{12}\.\.[0-9a-f]{12} reaches past this shallow clone's depth .*fetch-depth: 0/);
+    // the same range in the full repository finds the key that the shallow clone cannot see
+    expect(origin.keyguard(['scan-range', `${base}..HEAD`]).code).toBe(1);
+  });
+});

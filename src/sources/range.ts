@@ -1,7 +1,10 @@
-import { UsageError } from '../errors.js';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError, messageOf } from '../errors.js';
 import type { BlobTarget } from '../git/blobs.js';
 import { gitQueries } from '../git/queries.js';
-import { isShallow } from '../git/repo.js';
+import { gitOutput, isShallow } from '../git/repo.js';
 import { gitStream } from '../git/stream.js';
 import type { Detector } from '../detect/engine.js';
 import type { Fragment, FragmentOrBatch, ScanStats } from '../types.js';
@@ -57,12 +60,46 @@ export async function resolveRange(cwd: string, spec: { range?: string; base?: s
   const head = await commitId(cwd, headRef, 'HEAD');
   const base = await commitId(cwd, baseRef, 'BASE');
   const tip = spec.tip === undefined ? base : await commitId(cwd, spec.tip, 'the target branch');
-  if (!mergeBase) return { base, head, tip };
+  const range = { base: mergeBase ? mergeBaseOf(cwd, base, head, `${baseRef} and ${headRef}`) : base, head, tip };
+  checkDepth(cwd, range);
+  return range;
+}
+
+/**
+ * Where a change to `head` starts: its merge base with `base`, as the objects are stored (a replace ref or a
+ * graft could move it). When the two share no history (an orphan branch, a force push of another history),
+ * everything in head that base lacks: git merge-base then exits 1 without a word, which read as an empty
+ * base once made the range `..HEAD`, and a gate scanned nothing. In a shallow clone the history they share may
+ * just be missing: exit 2 with the fetch advice.
+ */
+function mergeBaseOf(cwd: string, base: string, head: string, names: string): string {
   try {
-    return { base: (await (await gitQueries(cwd)).raw(['merge-base', base, head])).trim(), head, tip };
-  } catch {
-    throw new UsageError(`no merge base of ${baseRef} and ${headRef} in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
+    return execFileSync('git', ['merge-base', base, head], { cwd, env: diffEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    const { status, stdout } = error as { status?: number | null; stdout?: string };
+    if (status !== 1 || stdout?.trim()) throw new UsageError(`cannot find the merge base of ${names}: ${messageOf(error).split('\n')[0]}`);
   }
+  if (isShallow(cwd)) throw new UsageError(`no merge base of ${names} in this clone (a shallow CI checkout?): ${FETCH_ADVICE}`);
+  return base;
+}
+
+/**
+ * Exit 2 when the range reaches the edge of a shallow clone: a commit there has parents the clone lacks, so
+ * git shows it as if it began the history, and what the commits below it added and took out again is not
+ * there to scan (a pull request that merged its base branch in has its base present and its own first
+ * commits missing). A note would let the gate pass.
+ */
+function checkDepth(cwd: string, { base, head }: ResolvedRange): void {
+  const file = gitOutput(['rev-parse', '--git-path', 'shallow'], cwd);
+  let edge: Set<string>;
+  try {
+    edge = new Set(readFileSync(resolve(cwd, file ?? ''), 'utf8').split('\n').filter(Boolean));
+  } catch {
+    return; // no shallow file: a full clone
+  }
+  const commits = execFileSync('git', ['rev-list', `${base}..${head}`], { cwd, env: diffEnv(), encoding: 'utf8', maxBuffer: 1 << 30 }).split('\n');
+  const cut = commits.find((commit) => edge.has(commit));
+  if (cut) throw new UsageError(`the range ${base.slice(0, 12)}..${head.slice(0, 12)} reaches past this shallow clone's depth (${cut.slice(0, 12)} lacks its parents), so not all of it can be scanned: ${FETCH_ADVICE}`);
 }
 
 export interface RangeOptions {
