@@ -1,4 +1,5 @@
 import type { CommitInfo } from '../types.js';
+import { LineFeed } from './line-feed.js';
 import { StreamReader } from './reader.js';
 import { gitStream, storedObjectsEnv } from './stream.js';
 
@@ -181,4 +182,36 @@ export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): P
     for (const { id, bytes } of batch) found.push({ id, bytes: Buffer.from(bytes) });
   }
   return found;
+}
+
+/**
+ * Objects read one at a time, each when its reader asks for it, through one `git cat-file --batch` started at
+ * the first (without --buffer, git writes each object as it is asked for): for the rare commits a log stream
+ * cannot print as stored (see LOG_FORMAT), read in their place in the stream.
+ */
+export class ObjectReader {
+  private ids: LineFeed | null = null;
+  private reader: StreamReader | null = null;
+
+  constructor(private readonly cwd: string) {}
+
+  /** The object's bytes, or null when it is missing. */
+  async read(id: string): Promise<Buffer | null> {
+    if (!this.ids || !this.reader) {
+      this.ids = new LineFeed(1);
+      this.reader = new StreamReader(gitStream(['cat-file', '--batch'], { cwd: this.cwd, input: this.ids, env: storedObjectsEnv() }));
+    }
+    this.ids.push(id);
+    const header = await nextHeader(this.reader);
+    if (header === null || header.bytes === null) return null;
+    const parts: Buffer[] = [];
+    for await (const bytes of blobBytes(this.reader, { bytes: header.bytes })) parts.push(Buffer.from(bytes));
+    const whole = Buffer.concat(parts);
+    return whole.subarray(0, whole.length - 1);
+  }
+
+  async close(): Promise<void> {
+    this.ids?.end();
+    await this.reader?.close();
+  }
 }

@@ -1,6 +1,8 @@
+import type { ObjectReader } from '../git/blobs.js';
 import type { TextReader } from '../git/reader.js';
 import type { CommitInfo } from '../types.js';
 import { LOG_FIELDS } from './diff-options.js';
+import { parseObject, personOf } from './raw-objects.js';
 
 // The header lines of a diff and of a LOG_FORMAT commit, as DiffParser (diff.ts) meets them.
 
@@ -68,7 +70,12 @@ export interface LogHeader {
   /** two or more parents */
   merge: boolean;
   message: string;
+  /** the encoding the commit object names, when git re-encoded the fields above from it (not UTF-8) */
+  encoding: string | null;
 }
+
+/** What git takes for UTF-8 (same_encoding): no re-encoding, the fields are the stored bytes. */
+const UTF8 = /^utf-?8$/i;
 
 /**
  * A LOG_FORMAT header as the parser meets it: it starts with `first` and runs on over the lines of its message
@@ -106,8 +113,22 @@ export class LogHeaderLines {
     let parents = 0;
     for (let i = 1; i < ids.length; i++) if (ids[i]) parents++;
     const commit = { sha: ids[0], author: fields[3], email: fields[4], date: fields[5] };
-    return { commit, merge: parents > 1, message: (fields[6] ?? '').replace(/\n+$/, '') };
+    const encoding = fields[6] && !UTF8.test(fields[6]) ? fields[6] : null;
+    return { commit, merge: parents > 1, message: (fields[7] ?? '').replace(/\n+$/, ''), encoding };
   }
+}
+
+/**
+ * A commit git re-encoded from the encoding its object names, as stored: its message (up to a NUL, as git
+ * prints it; messageTailFragments reads past one) and author, decoded as UTF-8. AWS keys are ASCII, and so is
+ * every encoding real messages use, but for those that would hide a key (IBM037, UTF-16), which git log garbles.
+ */
+export async function storedHeader(header: LogHeader, objects: ObjectReader): Promise<LogHeader> {
+  const bytes = await objects.read(header.commit.sha);
+  if (bytes === null) return header;
+  const { headers, message } = parseObject(bytes);
+  const commit = { sha: header.commit.sha, ...personOf(headers.get('author')) };
+  return { ...header, commit, message: message.split('\0', 1)[0] };
 }
 
 function countNuls(line: string): number {

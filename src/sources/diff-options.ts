@@ -84,10 +84,13 @@ export function diffEnv(): NodeJS.ProcessEnv {
 
 /**
  * The header git log prints before each commit's diff: two NULs (no diff or message line starts with one),
- * then id and parents, author, email, date and the raw message, each ending in NUL.
+ * then id and parents, author, email, date, the encoding the commit object names (%e, empty for most) and the
+ * raw message, each ending in NUL. git re-encodes a format's fields from that encoding whatever
+ * --encoding=none says (2.39), so a message stored as ASCII under `encoding IBM037` prints garbled: the parser
+ * reads such commits from their objects (DiffOptions.cwd).
  */
-export const LOG_FORMAT = '--format=%x00%x00%H %P%x00%an%x00%ae%x00%aI%x00%B%x00';
-export const LOG_FIELDS = 7; // NULs in one LOG_FORMAT header
+export const LOG_FORMAT = '--format=%x00%x00%H %P%x00%an%x00%ae%x00%aI%x00%e%x00%B%x00';
+export const LOG_FIELDS = 8; // NULs in one LOG_FORMAT header
 
 /** Told about deletions, so a history scan can tell how long a secret stayed (see history-dedupe.ts). */
 export interface DiffObserver {
@@ -104,6 +107,8 @@ export interface DiffObserver {
 
 export interface DiffOptions {
   source: SourceKind;
+  /** the repository, for a log stream: a commit stored in an encoding other than UTF-8 is read from its object */
+  cwd?: string;
   contextLines: number;
   stats: ScanStats;
   /** the stream is `git log -p` with LOG_FORMAT headers: yield each message, tag lines with their commit */

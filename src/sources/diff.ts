@@ -1,7 +1,8 @@
+import { ObjectReader } from '../git/blobs.js';
 import { TextReader } from '../git/reader.js';
 import { type CommitInfo, type Fragment, MESSAGE_FILE } from '../types.js';
 import { chunkText, type FragmentBase } from './chunker.js';
-import { type Hunk, type LogHeader, LogHeaderLines, parseHunk, pathOfDiffLine, readPath, SKIPPED_MODES, stripPrefix } from './diff-headers.js';
+import { type Hunk, type LogHeader, LogHeaderLines, parseHunk, pathOfDiffLine, readPath, SKIPPED_MODES, storedHeader, stripPrefix } from './diff-headers.js';
 import type { DiffOptions } from './diff-options.js';
 import { nameFragment } from './names.js';
 
@@ -56,6 +57,8 @@ class DiffParser {
   private lastContext: { line: number; text: string } | null = null;
   /** fragments read but not yet handed on (see batches) */
   private batch: Fragment[] = [];
+  /** reads the commits git re-encoded (see storedHeader), started at the first */
+  private objects: ObjectReader | null = null;
 
   constructor(
     stream: AsyncIterable<Buffer>,
@@ -106,7 +109,9 @@ class DiffParser {
           if (this.batch.length) yield this.takeBatch();
           const header = new LogHeaderLines(line);
           while (!header.readFrom(reader)) if (!(await reader.fill())) break;
-          const text = this.startCommit(header.parse());
+          let parsed = header.parse();
+          if (parsed.encoding !== null && this.options.cwd) parsed = await storedHeader(parsed, (this.objects ??= new ObjectReader(this.options.cwd)));
+          const text = this.startCommit(parsed);
           // Most messages are short: one fragment made here, as chunkText would make it, without its async loop.
           const { source } = this.options;
           const commit = this.commit;
@@ -121,6 +126,7 @@ class DiffParser {
       if (this.batch.length) yield this.takeBatch();
     } finally {
       await reader.close();
+      await this.objects?.close();
     }
   }
 

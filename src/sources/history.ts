@@ -63,7 +63,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
     const stream = gitStream(log.args, { cwd, env: log.env });
     const binaries: BlobTarget[] = [];
     const onBinary = (file: string, blob: string, commit: CommitInfo | null) => binaries.push({ file, blob, commit });
-    yield* diffFragmentBatches(stream, { source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });
+    yield* diffFragmentBatches(stream, { cwd, source, contextLines, stats, log: true, observer: noting(commitIds, observer), onBinary, inserts: (sha) => merges.get(sha) });
     commitIds.end();
     await merges.finish();
     observer?.commitsEnd?.();

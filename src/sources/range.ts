@@ -120,7 +120,7 @@ export interface RangeOptions {
 /** Commit messages of the range, without diffs. */
 function messageFragments(options: RangeOptions): AsyncGenerator<Fragment[]> {
   const stream = gitStream(['log', '--reverse', LOG_FORMAT, `${options.base}..${options.head}`], { cwd: options.cwd, env: diffEnv() });
-  return diffFragmentBatches(stream, { source: 'range', contextLines: options.contextLines, stats: options.stats, log: true });
+  return diffFragmentBatches(stream, { cwd: options.cwd, source: 'range', contextLines: options.contextLines, stats: options.stats, log: true });
 }
 
 /**

@@ -12,7 +12,7 @@ export interface RawObjectOptions {
 }
 
 /** `Name <email> 1700000000 +0130` (an author, committer or tagger line's value) as a CommitInfo's fields. */
-function personOf(value: string | undefined): Omit<CommitInfo, 'sha'> {
+export function personOf(value: string | undefined): Omit<CommitInfo, 'sha'> {
   const match = /^(.*?) <([^>]*)> (\d+) ([+-])(\d\d)(\d\d)$/.exec(value ?? '');
   if (!match) return { author: value ?? '', email: '', date: '' };
   const [, author, email, seconds, sign, hours, minutes] = match;
@@ -23,7 +23,7 @@ function personOf(value: string | undefined): Omit<CommitInfo, 'sha'> {
 }
 
 /** A commit or tag object: its header fields (the first of each name) and its message, as text. */
-function parseObject(bytes: Buffer): { headers: Map<string, string>; message: string } {
+export function parseObject(bytes: Buffer): { headers: Map<string, string>; message: string } {
   const end = bytes.indexOf('\n\n');
   const headers = new Map<string, string>();
   for (const line of bytes.toString('utf8', 0, end === -1 ? bytes.length : end).split('\n')) {
