@@ -83,6 +83,8 @@ export interface Finding {
   name?: boolean;
   /** set when the secret was found inside a base64- or URL-encoded value */
   decoded?: 'base64' | 'url';
+  /** another secret stands on the same line: an inline allow comment there allows neither */
+  sharesLine?: boolean;
   /** history scans: how many commits carried this secret at this place (first one is `commit`) */
   commits?: number;
   /** after a leak: whose credential this is and what to run about it (src/respond) */

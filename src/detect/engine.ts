@@ -3,7 +3,7 @@ import { type Finding, type Fragment, keywordAnyCase, type Rule, type RuleSet } 
 import { base64Tokens, base64TokensAt, EncodedPrefixes, type EncodedHit, type EncodedToken, urlTokens } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprintOf } from './fingerprint.js';
-import { firstWhere, LineIndex } from './lines.js';
+import { firstWhere, LineIndex, markSharedLines } from './lines.js';
 import { looksHandMade } from './placeholder.js';
 import { type DecodedLine, decodedLines } from './views.js';
 import { detectorWork } from './work.js';
@@ -217,6 +217,7 @@ export class Detector {
       seen.add(span);
       findings.push(this.finding(fragment, lines, c));
     }
+    markSharedLines(findings);
     return findings;
   }
 

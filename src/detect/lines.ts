@@ -1,3 +1,5 @@
+import type { Finding } from '../types.js';
+
 /** The first index in [0, length) at which `reached` holds, or `length`: `reached` is false, then true (a binary search). */
 export function firstWhere(length: number, reached: (index: number) => boolean): number {
   let lo = 0;
@@ -62,4 +64,19 @@ export class LineIndex {
   line(index: number): string {
     return this.text.slice(this.start(index), this.end(index));
   }
+}
+
+/**
+ * Marks each finding that shares its line with another secret (`sharesLine`): an inline allow comment on that
+ * line cannot say which of them it means, so it allows none (src/filters/inline.ts).
+ */
+export function markSharedLines(findings: readonly Finding[]): void {
+  if (findings.length < 2) return;
+  const secretsOf = new Map<number, Set<string>>();
+  for (const finding of findings) {
+    const secrets = secretsOf.get(finding.line);
+    if (secrets) secrets.add(finding.secret);
+    else secretsOf.set(finding.line, new Set([finding.secret]));
+  }
+  for (const finding of findings) if (secretsOf.get(finding.line)!.size > 1) finding.sharesLine = true;
 }

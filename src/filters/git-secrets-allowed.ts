@@ -24,7 +24,7 @@ export function gitallowedPatterns(text: string): Array<{ pattern: string; line:
  * A match on other text of the line, another key or a comment, accepts nothing.
  */
 /** Where the secret stands in its line, as [start, end). */
-function secretSpan(finding: Finding): [number, number] {
+export function secretSpan(finding: Finding): [number, number] {
   const at = finding.column - 1;
   // A decoded secret is not on the line as such: its span is the encoded token the finding points at.
   if (finding.decoded || finding.lineText.startsWith(finding.secret, at)) return [at, finding.endColumn - 1];
