@@ -1,7 +1,7 @@
 // The filters every scan applies, the pre-commit hook's included: keep this module's imports light (no
 // yargs, no simple-git). re2js loads only when a user regex exists (see linear-regex.ts).
-import { lstatSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { UsageError, messageOf } from '../errors.js';
 import { ALLOWLIST_FILE, allowlistFilter, parseAllowlist } from './allowlist.js';
 import { baselineFilter, parseBaseline } from './baseline.js';
@@ -64,14 +64,38 @@ export function diskReader(base: string): (path: string) => string | null {
 }
 
 /**
+ * An absolute path's place from the top of the repository ('ci/baseline.json'), or null outside it. Compared
+ * as real paths, not as text: through a symlinked workspace (macOS /tmp is /private/tmp) the checkout's own
+ * baseline would count as outside and be read from disk, where a pull request writes it. Only the folders
+ * above the work tree are resolved, outermost first: below it the path is taken as written, so a folder the
+ * change turns into a link out of the repository cannot move its baseline out of the gate's reach. The file
+ * itself need not exist (a baseline the change adds is absent at the base).
+ */
+function repoPathOf(root: string, absolute: string): string | null {
+  const realRoot = realPathOrNull(root) ?? root;
+  const folders: string[] = [];
+  for (let folder = dirname(absolute); !folders.includes(folder); folder = dirname(folder)) folders.unshift(folder);
+  for (const folder of folders) {
+    if (folder === root || realPathOrNull(folder) === realRoot) return relative(folder, absolute).split('\\').join('/');
+  }
+  return null;
+}
+
+function realPathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null; // absent or unreadable: no real path to compare
+  }
+}
+
+/**
  * The baseline's filter: a keyguard baseline's fingerprints, or the places of a gitleaks JSON report. Inside
  * the repository it is read like the allowlist (from the base commit under the CI gate, where a baseline the
  * change itself adds counts as empty); outside it, from disk.
  */
 function baselineFilterOf(context: FilterContext, baseline: string): Filter {
-  const absolute = resolve(context.cwd, baseline);
-  const inRepo = context.root === null ? null : relative(context.root, absolute);
-  const repoPath = inRepo && !inRepo.startsWith('..') && !isAbsolute(inRepo) ? inRepo.split('\\').join('/') : null;
+  const repoPath = context.root === null ? null : repoPathOf(context.root, resolve(context.cwd, baseline));
   const inGate = repoPath !== null && context.readRepoFile !== undefined;
   const text = inGate ? context.readRepoFile!(repoPath) : diskReader(context.cwd)(baseline);
   if (text === null && inGate) return baselineFilter(new Set(), baseline);
