@@ -1,7 +1,7 @@
 // The installed hooks at work: real git commit, merge and push (to a local bare remote) fire them.
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
@@ -67,6 +67,27 @@ describe('pre-commit', () => {
     expect(readFileSync(seen, 'utf8')).toBe(missing);
     // the warning the hook spares: what Node says with this environment
     expect(spawnSync(process.execPath, ['-e', '0'], { env, encoding: 'utf8' }).stderr).toContain('extra certs');
+  });
+  it("still runs the hook it chained when another tool renames keyguard's script and calls it", () => {
+    // A repository path with a space and quotes: the chained hook's path is written into the script.
+    const repo = sandbox.repo(`it's a "repo" ${++count}`);
+    repo.commit('first', { 'README.md': '# project\n' });
+    const hooks = join(repo.dir, '.git', 'hooks');
+    const ran = join(repo.dir, '.git', 'own-hook-ran');
+    writeFileSync(join(hooks, 'pre-commit'), '#!/bin/sh\necho ran >> .git/own-hook-ran\n'); // git runs hooks at the top
+    chmodSync(join(hooks, 'pre-commit'), 0o755);
+    expect(repo.keyguard(['install']).code).toBe(0);
+    // What `pre-commit install` does: keyguard's script becomes pre-commit.legacy, called from its own hook.
+    renameSync(join(hooks, 'pre-commit'), join(hooks, 'pre-commit.legacy'));
+    writeFileSync(join(hooks, 'pre-commit'), '#!/bin/sh\nHERE="$(cd "$(dirname "$0")" && pwd)"\n"$HERE/pre-commit.legacy" "$@" || exit $?\n');
+    chmodSync(join(hooks, 'pre-commit'), 0o755);
+
+    repo.write('config/credentials', credentials).git('add', '.');
+    expectBlocked(repo.tryGit('commit', '-m', 'add config'), /keyguard blocked this commit/);
+    expect(readFileSync(ran, 'utf8')).toBe('ran\n');
+    repo.write('config/credentials', '[default]\nregion = eu-west-1\n').git('add', '.');
+    expect(repo.tryGit('commit', '-m', 'add config').code).toBe(0);
+    expect(readFileSync(ran, 'utf8')).toBe('ran\nran\n');
   });
 });
 

@@ -1,7 +1,7 @@
 // keyguard install / uninstall: where the hooks go, what happens to hooks already there, and failing closed.
 // These tests need no scanning: the hooks they fire are chained ones, or a keyguard that cannot run.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,42 @@ describe('hooks already there', () => {
     const second = repo.keyguard(['uninstall']);
     expect(second.stdout).toContain('no keyguard hooks');
     expect(read(join(repo.dir, '.git', 'hooks', 'pre-commit'))).toBe(own);
+  });
+});
+
+describe("keyguard's script renamed by another tool", () => {
+  /** The pre-commit framework's `pre-commit install`: keyguard's hook becomes pre-commit.legacy, which it calls. */
+  function frameworkInstall(hooks: string): string {
+    renameSync(join(hooks, 'pre-commit'), join(hooks, 'pre-commit.legacy'));
+    return writeHook(join(hooks, 'pre-commit'), '"$(dirname "$0")/pre-commit.legacy" "$@"');
+  }
+
+  it('uninstall puts the chained hook where the other tool calls keyguard\'s', () => {
+    const repo = sandbox.repo();
+    const hooks = join(repo.dir, '.git', 'hooks');
+    const own = writeHook(join(hooks, 'pre-commit'), 'echo "own hook ran" >&2');
+    installed(repo);
+    const framework = frameworkInstall(hooks);
+    const result = repo.keyguard(['uninstall']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('renamed by another tool');
+    expect(hooksIn(hooks)).toEqual(['pre-commit', 'pre-commit.legacy']);
+    expect(read(join(hooks, 'pre-commit'))).toBe(framework);
+    expect(read(join(hooks, 'pre-commit.legacy'))).toBe(own);
+    expect(repo.tryGit('commit', '--allow-empty', '-m', 'x').code).toBe(0);
+  });
+
+  it('uninstall keeps the chained hook, and says so, when keyguard\'s script is nowhere to be found', () => {
+    const repo = sandbox.repo();
+    const hooks = join(repo.dir, '.git', 'hooks');
+    const own = writeHook(join(hooks, 'pre-commit'), 'exit 0');
+    installed(repo);
+    const other = writeHook(join(hooks, 'pre-commit'), 'exit 0 # another tool');
+    const result = repo.keyguard(['uninstall']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`keyguard: warning: left ${join(hooks, 'pre-commit.keyguard-chained')}`);
+    expect(read(join(hooks, 'pre-commit'))).toBe(other);
+    expect(read(join(hooks, 'pre-commit.keyguard-chained'))).toBe(own);
   });
 });
 

@@ -104,14 +104,15 @@ export const uninstallCommand: CommandModule<object, WhereArgs> = {
     const { target, templateDir } = resolveTarget(args, cwd);
     // --global takes back init.templateDir only when install set it (it points at keyguard's own template).
     const unset = args.global && templateDir === defaultGlobalTemplate() && globalTemplateDir(cwd) === templateDir;
-    const changes = withLock(target.lock, () => {
+    const { changes, left } = withLock(target.lock, () => {
       const planned = planUninstall(target);
-      applyAll(planned, () => {
+      applyAll(planned.changes, () => {
         if (unset) setGlobalTemplateDir(null, cwd);
       });
       return planned;
     });
     report(changes, `no keyguard hooks in ${target.dir}`);
+    for (const sentence of left) process.stderr.write(`keyguard: warning: ${sentence}\n`);
     if (unset) process.stdout.write('keyguard: unset init.templateDir\n');
   },
 };

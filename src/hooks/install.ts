@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Change } from './changes.js';
 import { BACKUP_SUFFIX, BLOCK_END, BLOCK_START, CHAINED_SUFFIX, HOOK_NAMES, type HookName, type Launcher, SCRIPT_MARKER, hookScript, huskyBlock } from './scripts.js';
@@ -35,9 +35,10 @@ function hookPlace(dir: string, name: HookName): { path: string; chainable: bool
   return { path: join(dir, name), chainable: true };
 }
 
-function planHookScript(dir: string, name: HookName, options: InstallOptions, plan: Plan): void {
-  const { path, chainable } = hookPlace(dir, name);
-  const content = hookScript(name, options.launcher);
+function planHookScript(target: Target & { kind: 'hooks' }, name: HookName, options: InstallOptions, plan: Plan): void {
+  const { path, chainable } = hookPlace(target.dir, name);
+  const chain = chainable ? { absolute: target.template ? null : path + CHAINED_SUFFIX, name: basename(path) + CHAINED_SUFFIX } : null;
+  const content = hookScript(name, options.launcher, chain);
   const existing = readText(path);
   if (existing === content) return;
   if (existing === null || existing.includes(SCRIPT_MARKER)) {
@@ -108,22 +109,55 @@ export function planInstall(target: Target, options: InstallOptions): Plan {
   const plan: Plan = { changes: [], refusals: [] };
   for (const name of HOOK_NAMES) {
     if (target.kind === 'husky') planHuskyFile(target.dir, name, plan);
-    else planHookScript(target.dir, name, options, plan);
+    else planHookScript(target, name, options, plan);
   }
   return plan;
 }
 
-function planRemoveScript(dir: string, name: HookName, changes: Change[]): void {
+/** What uninstall will do, and what it leaves for the user to sort out (each a sentence naming the file). */
+export interface UninstallPlan {
+  changes: Change[];
+  left: string[];
+}
+
+/** The first hook keyguard set aside at `path` (a backup from install --force, else a chained hook), if any. */
+const setAside = (path: string) => [path + BACKUP_SUFFIX, path + CHAINED_SUFFIX].find((kept) => existsSync(kept)) ?? null;
+
+/**
+ * keyguard's script for `name` under another name in `dir`: tools that chain hooks as keyguard does rename it
+ * and call it from their own (`pre-commit install` makes it pre-commit.legacy).
+ */
+function renamedScripts(dir: string, name: HookName): string[] {
+  if (!isDirectory(dir)) return [];
+  const keptByKeyguard = (file: string) => file.endsWith(CHAINED_SUFFIX) || file.endsWith(BACKUP_SUFFIX);
+  return readdirSync(dir)
+    .filter((file) => file.startsWith(`${name}.`) && !keptByKeyguard(file))
+    .map((file) => join(dir, file))
+    .filter((path) => {
+      const text = readText(path);
+      return text !== null && text.includes(SCRIPT_MARKER) && text.includes(`# keyguard ${name} hook:`);
+    });
+}
+
+function planRemoveScript(dir: string, name: HookName, plan: UninstallPlan): void {
   const { path, chainable } = hookPlace(dir, name);
-  if (!readText(path)?.includes(SCRIPT_MARKER)) return;
-  changes.push({ kind: 'remove', path, note: `removed ${path}` });
+  if (readText(path)?.includes(SCRIPT_MARKER)) {
+    plan.changes.push({ kind: 'remove', path, note: `removed ${path}` });
+    const kept = chainable ? setAside(path) : null;
+    if (kept) plan.changes.push({ kind: 'move', from: kept, to: path, note: `restored ${path} from ${kept}` });
+    return;
+  }
   if (!chainable) return;
-  // A backup is what stood here before the last install --force; a chained hook, before a plain install.
-  for (const kept of [path + BACKUP_SUFFIX, path + CHAINED_SUFFIX]) {
-    if (existsSync(kept)) {
-      changes.push({ kind: 'move', from: kept, to: path, note: `restored ${path} from ${kept}` });
-      return;
-    }
+  // Another tool's hook stands at `path` now. What keyguard set aside goes where that tool moved keyguard's
+  // script, which it still calls: as if keyguard had never been installed.
+  const renamed = renamedScripts(dir, name);
+  for (const script of renamed) plan.changes.push({ kind: 'remove', path: script, note: `removed ${script} (keyguard's ${name} hook, renamed by another tool)` });
+  const kept = setAside(path);
+  if (!kept) return;
+  if (renamed.length === 1) {
+    plan.changes.push({ kind: 'move', from: kept, to: renamed[0], note: `restored ${renamed[0]} from ${kept}: ${path} is another tool's hook, which runs it` });
+  } else {
+    plan.left.push(`left ${kept}, the hook that was ${path} before keyguard: ${path} is no longer keyguard's, so keyguard cannot tell where it belongs; put it back yourself`);
   }
 }
 
@@ -139,11 +173,11 @@ function planRemoveBlock(dir: string, name: HookName, changes: Change[]): void {
 }
 
 /** Exactly what install added, taken away; chained and replaced hooks go back where they were. */
-export function planUninstall(target: Target): Change[] {
-  const changes: Change[] = [];
+export function planUninstall(target: Target): UninstallPlan {
+  const plan: UninstallPlan = { changes: [], left: [] };
   for (const name of HOOK_NAMES) {
-    if (target.kind === 'husky') planRemoveBlock(target.dir, name, changes);
-    else planRemoveScript(target.dir, name, changes);
+    if (target.kind === 'husky') planRemoveBlock(target.dir, name, plan.changes);
+    else planRemoveScript(target.dir, name, plan);
   }
-  return changes;
+  return plan;
 }

@@ -133,9 +133,31 @@ const stdinLines = (name: HookName) =>
     ? ['keyguard_refs=$(cat)', 'keyguard_refs() { [ -z "$keyguard_refs" ] || printf \'%s\\n\' "$keyguard_refs"; }']
     : [];
 
-/** A whole hook script for a hooks directory (or a hook.d directory: then nothing is chained). */
-export function hookScript(name: HookName, launcher: Launcher): string {
+/**
+ * Runs the hook that was there before keyguard. Its path is fixed when keyguard installs, not taken from $0:
+ * tools that chain hooks the same way (the pre-commit framework's pre-commit.legacy) rename keyguard's script
+ * and call it from their own, and the user's hook must not silently stop running then. `absolute` is null for
+ * a template (each repository gets its own copy); and where it is gone (the repository was moved), the same
+ * name in the directory the script runs from.
+ */
+function chainLines(name: HookName, chained: { absolute: string | null; name: string }): string[] {
   const refs = name === 'pre-push' ? 'keyguard_refs | ' : '';
+  const beside = `"\${keyguard_dir}/${chained.name}"`;
+  return [
+    '# The hook that was here before keyguard runs first, and keeps its say.',
+    'case $0 in */*) keyguard_dir=${0%/*} ;; *) keyguard_dir=. ;; esac',
+    ...(chained.absolute
+      ? [`keyguard_chained=${shQuote(chained.absolute)}`, `[ -e "$keyguard_chained" ] || keyguard_chained=${beside}`]
+      : [`keyguard_chained=${beside}`]),
+    `if [ -x "$keyguard_chained" ]; then ${refs}"$keyguard_chained" "$@" || exit $?; fi`,
+  ];
+}
+
+/**
+ * A whole hook script for a hooks directory. `chained` names the file a hook already there was moved to (see
+ * chainLines); null in a hook.d directory, where nothing is chained.
+ */
+export function hookScript(name: HookName, launcher: Launcher, chained: { absolute: string | null; name: string } | null): string {
   return [
     '#!/bin/sh',
     `# keyguard ${name} hook: ${WHAT[name]}.`,
@@ -145,8 +167,7 @@ export function hookScript(name: HookName, launcher: Launcher): string {
     ...failLines(name),
     '',
     ...stdinLines(name),
-    '# The hook that was here before keyguard runs first, and keeps its say.',
-    `if [ -x "$0${CHAINED_SUFFIX}" ]; then ${refs}"$0${CHAINED_SUFFIX}" "$@" || exit $?; fi`,
+    ...(chained ? chainLines(name, chained) : []),
     ...bodyLines(name),
     'exit 0',
     '',

@@ -10,7 +10,12 @@ import { gitOutput } from '../git/repo.js';
  * husky directory whose files husky's own hooks run (keyguard adds a block of lines to them).
  */
 export type Target = (
-  | { kind: 'hooks'; dir: string }
+  | {
+      kind: 'hooks';
+      dir: string;
+      /** a template's hooks, copied into each new repository: they may name no absolute path in it */
+      template: boolean;
+    }
   | {
       kind: 'husky';
       dir: string;
@@ -51,13 +56,14 @@ export function repositoryTarget(cwd: string): Target {
   if (top && isDirectory(join(top, '.husky')) && gitOutput(['config', '--get', 'core.hooksPath'], cwd) === null) {
     return { kind: 'husky', dir: join(top, '.husky'), active: false, lock };
   }
-  return { kind: 'hooks', dir, lock };
+  return { kind: 'hooks', dir, template: false, lock };
 }
 
 /** A template directory for `git init --template` (or init.templateDir): hooks live in its hooks/. */
 export const templateTarget = (templateDir: string): Target => ({
   kind: 'hooks',
   dir: join(templateDir, 'hooks'),
+  template: true,
   // Beside the template, not in it: git init copies everything in it.
   lock: `${templateDir.replace(/[\\/]+$/, '')}.${LOCK_FILE}`,
 });
