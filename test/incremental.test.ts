@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keyguardJson } from './helpers/cli.js';
 import { gitRecorder } from './helpers/git-recorder.js';
 import { fakeKeyId, fakeSecret } from './helpers/keys.js';
-import { type Repo, Sandbox } from './helpers/repo.js';
+import { Repo, Sandbox } from './helpers/repo.js';
 
 const sandbox = new Sandbox();
 afterAll(() => sandbox.cleanup());
@@ -21,6 +21,13 @@ function expectSameAsFull(repo: Repo, extra: string[] = [], state: string[] = []
   expect(incremental.findings).toEqual(full.findings);
   expect(incremental.code).toBe(full.code);
   return incremental;
+}
+
+/** A clone of `origin` holding its last `depth` commits (git honours --depth only for a URL, hence file://). */
+function shallowClone(origin: Repo, depth: number): Repo {
+  const dir = sandbox.path(`incremental-${++repos}`);
+  origin.git('clone', '-q', '--depth', String(depth), `file://${origin.dir}`, dir);
+  return new Repo(dir, origin.env);
 }
 
 /** What the last incremental run says it read, from the text report's note. */
@@ -222,6 +229,54 @@ describe('scan-history --incremental', () => {
     // A baseline applies at once: the tag's message is read again, not its findings.
     repo.keyguard(['baseline', 'create', '--history']);
     expect(expectSameAsFull(repo, ['--baseline', '.keyguard-baseline.json']).findings).toEqual([]);
+  });
+
+  it('scans what a shallow clone gains when it is deepened or unshallowed, beyond its old boundary', () => {
+    const origin = newRepo();
+    origin.commit('base', { 'README.md': 'docs\n' });
+    const added = origin.commit('add config', { 'creds.ini': keyLine('beyond') });
+    origin.commit('remove config', { 'creds.ini': 'nothing\n' });
+    for (const n of [1, 2]) origin.commit(`work ${n}`, { 'w.txt': `${n}\n` });
+    const clone = shallowClone(origin, 2);
+    expect(expectSameAsFull(clone).findings).toEqual([]);
+    // The commit that deleted the key becomes the boundary, read as a root: nothing yet.
+    clone.git('fetch', '-q', '--deepen', '1');
+    expect(expectSameAsFull(clone).findings).toEqual([]);
+    // Beyond it, the key and its deletion by that old boundary commit, which is read again with its parent.
+    clone.git('fetch', '-q', '--unshallow');
+    const state = readFileSync(statePath(clone));
+    const unshallowed = expectSameAsFull(clone);
+    expect(unshallowed.findings).toMatchObject([{ commit: added, commits: 1 }]);
+    expect(unshallowed.code).toBe(1);
+    writeFileSync(statePath(clone), state);
+    expect(readNote(clone)).toEqual([3, 0]); // base, add config, remove config; not the two work commits
+    // A full clone's state now: with nothing new, git is not asked to walk the history (only to re-read the key's commit).
+    const recorder = gitRecorder(sandbox, 'unshallowed-recorder');
+    expect(keyguardJson(['scan-history', '--incremental'], { cwd: clone.dir, env: recorder.env(clone) }).findings).toEqual(unshallowed.findings);
+    expect(recorder.commands().filter((args) => args[0] === 'rev-list')).toEqual([]);
+  });
+
+  it('reads what a clone whose boundary moved on gains, and what its new boundary commit shows', () => {
+    const origin = newRepo();
+    origin.commit('base', { 'README.md': 'docs\n' });
+    const added = origin.commit('add config', { 'creds.ini': keyLine('boundary') });
+    const work = origin.commit('work', { 'w.txt': 'w\n' });
+    const clone = shallowClone(origin, 2);
+    // The boundary commit is read as a root: the key in its tree looks added there, as in a full scan.
+    expect(expectSameAsFull(clone).findings).toMatchObject([{ commit: added, file: 'creds.ini' }]);
+    const late = origin.commit('late key', { 'late.ini': keyLine('late') });
+    clone.git('fetch', '-q', '--depth', '2');
+    clone.git('reset', '-q', '--hard', 'origin/main');
+    // `work` is the boundary now: read again as a root, it shows the key its tree still holds.
+    expect(expectSameAsFull(clone).findings).toMatchObject([
+      { commit: work, file: 'creds.ini' },
+      { commit: late, file: 'late.ini' },
+    ]);
+    clone.git('fetch', '-q', '--unshallow');
+    expect(expectSameAsFull(clone).findings).toMatchObject([
+      { commit: added, file: 'creds.ini' },
+      { commit: late, file: 'late.ini' },
+    ]);
   });
 
   it('refuses git log arguments and --state without --incremental', () => {

@@ -35,27 +35,32 @@ interface HistoryGraph {
   /** a commit id, or '' for a commit known by its place only (when the walk is the stored one) */
   order: string[];
   heads: string[];
+  /** the commits without a parent: true roots, and in a shallow clone the commits at its boundary */
   roots: string[];
+  /** the commits that were roots last time (`formerRoots`) and have parents now: a deepened shallow clone's old boundary */
+  deepened: string[];
 }
 
-async function historyGraph(cwd: string, revisions: string[]): Promise<HistoryGraph> {
+async function historyGraph(cwd: string, revisions: string[], formerRoots: ReadonlySet<string>): Promise<HistoryGraph> {
   const order: string[] = [];
   const parents = new Set<string>();
   const roots: string[] = [];
+  const deepened: string[] = [];
   for await (const line of records(gitStream(['rev-list', '--reverse', '--topo-order', '--parents', ...revisions], { cwd }), 10)) {
     const [sha, ...parentShas] = line.split(' ');
     order.push(sha);
     if (parentShas.length === 0) roots.push(sha);
+    else if (formerRoots.has(sha)) deepened.push(sha);
     for (const parent of parentShas) parents.add(parent);
   }
-  return { order, heads: order.filter((sha) => !parents.has(sha)), roots };
+  return { order, heads: order.filter((sha) => !parents.has(sha)), roots, deepened };
 }
 
 /** The stored history, when git's walk starts where it did: the commits that held something at their places. */
 function storedGraph(state: HistoryState): HistoryGraph {
   const order = new Array<string>(state.length).fill('');
   state.commits.forEach((sha, i) => (order[state.positions[i]] = sha));
-  return { order, heads: state.tips, roots: state.roots };
+  return { order, heads: state.tips, roots: state.roots, deepened: [] };
 }
 
 async function revList(cwd: string, args: string[]): Promise<string[]> {
@@ -71,13 +76,27 @@ interface Plan {
 }
 
 /**
+ * The commits of the history that the state does not cover: those its tips do not reach. A shallow clone's
+ * boundary commits have no parent, so a state made there covers only what that clone held, and its roots
+ * include that boundary. When the boundary moves, the commits whose parents changed are read again (a root's
+ * diff is its whole tree): the old boundary commits that have parents now, and the new ones; and the commits
+ * the tips reach only through the old boundary are new (that run could not see them).
+ */
+async function newCommits(cwd: string, revisions: string[], state: HistoryState, graph: HistoryGraph): Promise<Set<string>> {
+  const formerRoots = new Set(state.roots);
+  const boundary = graph.roots.filter((sha) => !formerRoots.has(sha));
+  if (!graph.deepened.length) return new Set([...(await revList(cwd, ['--ignore-missing', ...revisions, ...state.tips.map((tip) => `^${tip}`)])), ...boundary]);
+  const covered = new Set(await revList(cwd, ['--ignore-missing', ...state.tips, '--not', ...graph.deepened]));
+  return new Set([...graph.order.filter((sha) => !covered.has(sha)), ...boundary]);
+}
+
+/**
  * The whole history without a usable state; else the new commits and the old ones that held something
  * (re-read for their findings, which the state does not keep), named in the order a full scan reads them.
  */
-async function plan(options: IncrementalOptions, state: HistoryState | null, graph: HistoryGraph, unchanged: boolean): Promise<Plan> {
-  const { cwd, revisions } = options;
+function plan(options: IncrementalOptions, state: HistoryState | null, graph: HistoryGraph, fresh: ReadonlySet<string>): Plan {
+  const { revisions } = options;
   if (state === null) return { revisions };
-  const fresh = new Set(unchanged ? [] : await revList(cwd, ['--ignore-missing', ...revisions, ...state.tips.map((tip) => `^${tip}`)]));
   const stored = new Set(state.commits);
   const listed = graph.order.filter((sha) => fresh.has(sha) || stored.has(sha));
   if (listed.length > MAX_LISTED) return { revisions, note: `incremental: over ${withCommas(MAX_LISTED)} commits new or holding something; scanned the whole history` };
@@ -125,9 +144,10 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   // The refs are part of the walk: unchanged, the tags are the ones read last time (boto3: 2,102 of them).
   const knownTags = unchanged && state!.tags ? state!.tags.map(([blob, file]) => ({ blob, file })) : undefined;
   const tags = historyTagMessages(cwd, options.revisions, detector, knownTags);
-  const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions);
+  const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions, new Set(state?.roots));
   if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
-  const { revisions, note } = await plan(options, state, graph, unchanged);
+  const fresh = state === null || unchanged ? new Set<string>() : await newCommits(cwd, options.revisions, state, graph);
+  const { revisions, note } = plan(options, state, graph, fresh);
   if (note) stats.notes.push(note);
   const recorder = new HistoryRecorder();
   if (revisions !== null) {

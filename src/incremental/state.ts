@@ -25,7 +25,10 @@ export interface HistoryState {
   length: number;
   /** the heads of the history scanned: every commit they reach was scanned */
   tips: string[];
-  /** its root commits: how a state from another repository is told from one whose tips were rewritten */
+  /**
+   * its commits without a parent, a shallow clone's boundary included: how a state from another repository is
+   * told from one whose tips were rewritten, and where the history a deepened clone gained begins
+   */
   roots: string[];
   /** the scanned commits that held a finding, or deleted a line holding one (see recorder.ts) */
   commits: string[];
