@@ -279,6 +279,28 @@ describe('scan-history --incremental', () => {
     ]);
   });
 
+  it('scans everything when the tips reach more commits than the state covered (edited, or an excluded ref moved back)', () => {
+    const repo = newRepo();
+    const first = repo.commit('base', { 'README.md': 'docs\n' });
+    expectSameAsFull(repo);
+    const leak = repo.commit('add config', { 'creds.ini': keyLine('edited') });
+    // The tips moved to HEAD by hand: they reach two commits, where the state covered one.
+    const state = JSON.parse(readFileSync(statePath(repo), 'utf8'));
+    writeFileSync(statePath(repo), JSON.stringify({ ...state, tips: [leak], walk: null }));
+    const edited = expectSameAsFull(repo);
+    expect(edited.findings).toMatchObject([{ commit: leak }]);
+    expect(edited.stderr).toMatch(/^keyguard: warning: .*history-state\.json: its tips reach 2 commits, more than the 1 it covered \(an edited state, or an excluded ref moved back\?\); scanning the whole history\n$/);
+
+    // --since-commit v1 excluded the leak; v1 moved back to before it, so the leak is in the history now.
+    repo.commit('more', { 'm.txt': 'm\n' });
+    repo.git('tag', 'v1', leak);
+    expect(expectSameAsFull(repo, ['--since-commit', 'v1']).findings).toEqual([]);
+    repo.git('tag', '-f', 'v1', first);
+    const movedBack = expectSameAsFull(repo, ['--since-commit', 'v1']);
+    expect(movedBack.findings).toMatchObject([{ commit: leak }]);
+    expect(movedBack.stderr).toMatch(/its tips reach 2 commits, more than the 1 it covered/);
+  });
+
   it('refuses git log arguments and --state without --incremental', () => {
     const repo = newRepo();
     repo.commit('x', { 'x.txt': 'x\n' });

@@ -123,6 +123,19 @@ function sameRepository(options: IncrementalOptions, path: string, state: Histor
   return false;
 }
 
+/**
+ * Whether the commits the state's tips reach here are no more than the commits it says it covered; else warns.
+ * They are some of those commits (the history's edges are the ones that run saw, newCommits reads a moved
+ * shallow boundary, and the refs a revision excludes only cut them), so more means tips that were not its
+ * own, as in a hand-edited state, or an excluded ref that moved back. Free: the walk and its new commits are known.
+ */
+function coversWhatItSays(options: IncrementalOptions, path: string, state: HistoryState, graph: HistoryGraph, fresh: ReadonlySet<string>): boolean {
+  const covered = graph.order.filter((sha) => !fresh.has(sha)).length;
+  if (covered <= state.length) return true;
+  options.warn(`warning: ${path}: its tips reach ${withCommas(covered)} commits, more than the ${withCommas(state.length)} it covered (an edited state, or an excluded ref moved back?); scanning the whole history`);
+  return false;
+}
+
 /** The tags of these message fragments (one per tag name), as the state records them: [tag object id, name the findings give]. */
 const tagsOf = (fragments: readonly Fragment[]): Array<[string, string]> => fragments.map((fragment) => [fragment.commit!.sha, fragment.file]);
 
@@ -147,6 +160,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions, new Set(state?.roots));
   if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
   const fresh = state === null || unchanged ? new Set<string>() : await newCommits(cwd, options.revisions, state, graph);
+  if (state !== null && !unchanged && !coversWhatItSays(options, path, state, graph, fresh)) state = null;
   const { revisions, note } = plan(options, state, graph, fresh);
   if (note) stats.notes.push(note);
   const recorder = new HistoryRecorder();
