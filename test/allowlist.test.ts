@@ -113,6 +113,21 @@ describe('.keyguardallow entries', () => {
     }
   });
 
+  it('is refused as a symbolic link in the index too, whose blob is the target\'s name', () => {
+    const repo = sandbox.repo('staged-link');
+    repo.commit('first', { 'README.md': '# project\n' });
+    expect(repo.keyguard(['install']).code).toBe(0);
+    symlinkSync('path **', `${repo.dir}/.keyguardallow`); // read as an entry, it would allow everything
+    repo.write('config.ini', `key = ${real}\n`).git('add', '.');
+    expect(repo.git('ls-files', '-s', '.keyguardallow')).toMatch(/^120000 /);
+    const refusal = 'keyguard: .keyguardallow is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)\n';
+    expect(repo.keyguard(['scan', '--staged'])).toMatchObject({ code: 2, stderr: refusal });
+    const commit = repo.tryGit('commit', '-m', 'add config');
+    expect(commit.code).not.toBe(0);
+    expect(commit.stderr.startsWith(refusal)).toBe(true);
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+  });
+
   it('a catastrophic regex cannot hang the scan: user regexes run in RE2', () => {
     const pathological = new LinearRegex('^(a+)+$', 'test');
     const started = performance.now();

@@ -42,17 +42,19 @@ export interface FilterContext {
 }
 
 /**
- * Reads files below `base` (or at an absolute path) from disk; null when there is none. A symbolic link is an
- * error, not followed: a repository can bring `.keyguardallow` as a link to /proc/self/environ or
- * ~/.git-credentials, and the parse errors would print that file's lines to a CI log.
+ * Why a policy file that is a symbolic link is refused, not followed: a repository can bring `.keyguardallow`
+ * as a link to /proc/self/environ or ~/.git-credentials, and the parse errors would print that file's lines to
+ * a CI log. In the index or a commit, a link's blob is its target's name, which would be read as entries.
  */
+export const symlinkRefusal = (path: string) =>
+  new UsageError(`${path} is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)`);
+
+/** Reads files below `base` (or at an absolute path) from disk; null when there is none. A symbolic link is an error (symlinkRefusal). */
 export function diskReader(base: string): (path: string) => string | null {
   return (path) => {
     try {
       const absolute = resolve(base, path);
-      if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
-        throw new UsageError(`${path} is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)`);
-      }
+      if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) throw symlinkRefusal(path);
       return readFileSync(absolute, 'utf8');
     } catch (error) {
       if (error instanceof UsageError) throw error;
