@@ -91,6 +91,36 @@ describe('pre-commit', () => {
   });
 });
 
+describe('configuration errors', () => {
+  it('block the commit saying what is wrong, not that keyguard could not run', () => {
+    const repo = guarded();
+    repo.write('.keyguardallow', 'path: test/**\n').write('a.txt', 'a\n').git('add', '.');
+    const typo = repo.tryGit('commit', '-m', 'a');
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toMatch(/^keyguard: \.keyguardallow:1: unknown key "path:"/);
+    expect(typo.stderr).toContain('the pre-commit hook ran keyguard, which blocked this commit because of the error above');
+    expect(typo.stderr).not.toContain('could not run');
+
+    repo.write('.keyguardallow', 'path test/**\n').git('add', '.');
+    repo.git('config', 'secrets.providers', 'false');
+    const provider = repo.tryGit('commit', '-m', 'a');
+    expect(provider.stderr).toMatch(/^keyguard: secrets\.providers "false": exit code 1\n.*ran keyguard, which blocked this commit/);
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+  });
+
+  it('read a staged .keyguardallow that PowerShell 5.1 wrote in UTF-16', () => {
+    const repo = guarded();
+    for (const [name, bytes] of [
+      ['le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('path config/**\r\n', 'utf16le')])],
+      ['be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('path config/**\r\n', 'utf16le').swap16()])],
+    ] as const) {
+      repo.write('.keyguardallow', bytes).write('config/credentials', `${credentials}# ${name}\n`).git('add', '.');
+      const result = repo.tryGit('commit', '-m', `allowed fixture ${name}`);
+      expect({ name, code: result.code, stderr: result.stderr }).toEqual({ name, code: 0, stderr: '' });
+    }
+  });
+});
+
 describe('commit-msg', () => {
   it('blocks a key in the message', () => {
     const repo = guarded();

@@ -208,7 +208,10 @@ function isHookName(name: string | undefined): name is HookName {
   return (HOOK_NAMES as readonly string[]).includes(name ?? '');
 }
 
-/** Runs one hook; the exit code is 0 to let git go on, 1 when secrets were found, 2 when keyguard failed. */
+/**
+ * Runs one hook; the exit code is 0 to let git go on, 1 when it blocks and has said why (secrets found, or a
+ * configuration error), 2 when keyguard failed.
+ */
 export async function runHook([name, ...args]: string[]): Promise<number> {
   try {
     if (!isHookName(name)) throw new UsageError(`hook: unknown hook ${JSON.stringify(name ?? '')} (one of ${HOOK_NAMES.join(', ')})`);
@@ -241,7 +244,23 @@ export async function runHook([name, ...args]: string[]): Promise<number> {
       if (error instanceof Error) error.message = redactSecrets(error.message); // bin/keyguard prints it
       throw error;
     }
+    // A configuration error, named in the error (a policy file's line, a secrets.* setting): keyguard ran, and
+    // blocks (fails closed) saying so; the script's "could not run keyguard" is for a keyguard that did not run.
     process.stderr.write(redactSecrets(usageErrorText(error)));
-    return 2;
+    process.stderr.write(configurationAdvice(name));
+    return 1;
   }
+}
+
+/** What a hook stopped by a configuration error says after the error. */
+function configurationAdvice(name: string | undefined): string {
+  const command = name === 'pre-push' ? 'push' : name === 'prepare-commit-msg' ? 'merge' : 'commit';
+  return [
+    `keyguard: the ${name} hook ran keyguard, which blocked this ${command} because of the error above: fix what it names,`,
+    name === 'pre-push'
+      ? `  commit the fix and push again (a push reads ${ALLOWLIST_FILE} and .gitallowed from the commits it pushes).`
+      : `  then ${command} again (the hooks read ${ALLOWLIST_FILE} and .gitallowed as staged: \`git add\` them after the fix).`,
+    `  In a real emergency only: git ${command} --no-verify skips every hook (then run \`keyguard scan\`).`,
+    '',
+  ].join('\n');
 }
