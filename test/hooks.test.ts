@@ -129,6 +129,21 @@ describe('commit-msg', () => {
     expect(repo.tryGit('commit', '-m', 'rotate the access token handling').code).toBe(0);
   });
 
+  it('names the message file so that its advice works from the subdirectory the user committed in', () => {
+    const repo = guarded();
+    repo.write('src/app/a.txt', 'a\n').git('add', '.');
+    const cwd = join(repo.dir, 'src', 'app');
+    const blocked = spawnSync('git', ['commit', '-m', `use key ${id}`], { cwd, env: repo.env, encoding: 'utf8' });
+    expectBlocked({ code: blocked.status ?? -1, stderr: blocked.stderr }, /its message holds a secret/);
+    const reopen = /`git commit -e -F (\S+)` reopens it/.exec(blocked.stderr)?.[1];
+    expect(reopen).toBe(join(repo.dir, '.git', 'COMMIT_EDITMSG'));
+    // The advised command, where the user is (an editor that takes the key out).
+    const editor = `sed -i 's/${id}/the key/'`;
+    const fixed = spawnSync('git', ['commit', '-e', '-F', reopen!], { cwd, env: { ...repo.env, GIT_EDITOR: editor }, encoding: 'utf8' });
+    expect(fixed.status).toBe(0);
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('use key the key');
+  });
+
   it("greps for the rules of the keyguard that ran last, not of the one that wrote the hook", () => {
     const repo = guarded();
     const prefilter = join(repo.dir, '.git/keyguard/message-prefilter');

@@ -17,7 +17,7 @@ import { type Finding, type FragmentOrBatch, type ScanStats, emptyStats } from '
 import { gitOutput } from '../git/repo.js';
 import type { BlobTarget } from '../git/blobs.js';
 import { saveMessagePrefilter } from './message-prefilter.js';
-import { HOOK_NAMES, type HookName, PREFILTER_PATH } from './scripts.js';
+import { HOOK_NAMES, type HookName, PREFILTER_PATH, shQuote } from './scripts.js';
 
 /** Text to scan, and the commit (or the index) whose allowlists judge it. */
 interface ScanPart {
@@ -69,15 +69,19 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
   const [file] = args;
   if (!file) throw new UsageError('the commit-msg hook takes the message file');
   const { commitMessageFragments } = await import('../sources/commit-msg.js');
+  // git runs the hook at the top of the work tree and passes the file relative to it; the user may be in a
+  // subdirectory: the command to reopen the message names it by its absolute path.
+  const absolute = resolve(cwd, file);
+  const reopen = `git commit -e -F ${/^[\w@%+=:,./-]+$/.test(absolute) ? absolute : shQuote(absolute)}`;
   return {
     parts: [{ fragments: ({ contextLines }) => commitMessageFragments(file, { cwd, contextLines }), policyAt: INDEX }],
     target: 'the commit message',
     blocked: [
       'keyguard blocked this commit: its message holds a secret. What to do:',
-      `  1. Take the secret out of the message: \`git commit -e -F ${file}\` reopens it (the commit was not made).`,
+      `  1. Take the secret out of the message: \`${reopen}\` reopens it (the commit was not made).`,
       '  2. If the key is live and has been anywhere else (a chat, another repo, a log), rotate it in AWS IAM.',
     ],
-    allowStep: `run the \`keyguard allow\` line under it, then \`git add ${ALLOWLIST_FILE}\` and commit again (\`git commit -e -F ${file}\`)`,
+    allowStep: `run the \`keyguard allow\` line under it, then \`git add ${ALLOWLIST_FILE}\` and commit again (\`${reopen}\`)`,
   };
 }
 
