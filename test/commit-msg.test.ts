@@ -17,7 +17,7 @@ const scanMessage = (text: string, config: string[] = []) => {
 };
 // What `git commit -v` writes below the message when the commit removes a key.
 const verbose = (char: string) =>
-  `${char} Please enter the commit message for your changes.\n${char} ------------------------ >8 ------------------------\n${char} Do not modify or remove the line above.\ndiff --git a/creds b/creds\n--- a/creds\n+++ b/creds\n@@ -1 +0,0 @@\n-aws_access_key_id = ${key}\n`;
+  `${char} Please enter the commit message for your changes.\n${char} ------------------------ >8 ------------------------\n${char} Do not modify or remove the line above.\n${char} Everything below it will be ignored.\ndiff --git a/creds b/creds\n--- a/creds\n+++ b/creds\n@@ -1 +0,0 @@\n-aws_access_key_id = ${key}\n`;
 
 describe('scan-commit-msg', () => {
   it('finds a key in the message, with its line, and prints a JSON array', () => {
@@ -46,6 +46,18 @@ describe('scan-commit-msg', () => {
     expect(scanMessage(`Remove the key\n${verbose('%')}`, ['core.commentChar', 'auto']).code).toBe(0);
     // not the scissors line of another comment character
     expect(scanMessage(`Remove the key\n${verbose(';')}`).findings).toHaveLength(1);
+  });
+
+  it('cuts only where git does for certain: a scissors line with text of the user\'s below it is scanned through', () => {
+    // git's default cleanup commits the lines below a scissors line it did not write, less the comments.
+    expect(scanMessage(`Fix deploy\n# ------------------------ >8 ------------------------\nused key ${key}\n`).findings.map((f) => f.line)).toEqual([3]);
+    const typedAbove = verbose('#').replace('diff --git', `used key ${fakeKeyId('typed')}\ndiff --git`);
+    expect(scanMessage(`Subject\n${typedAbove}`).findings.length).toBeGreaterThan(0);
+    // cleanup "scissors" without -v: the cut line's comments and the status, nothing else
+    const scissorsOnly = '# ------------------------ >8 ------------------------\n# Do not modify or remove the line above.\n# Everything below it will be ignored.\n#\n# On branch main\n';
+    expect(scanMessage(`Subject ${key}\n${scissorsOnly}`).findings.map((f) => f.line)).toEqual([1]);
+    // -vv: headings between the cut line's comments and the diff
+    expect(scanMessage(`Subject\n${verbose('#').replace('diff --git', '#\n# Changes to be committed:\ndiff --git')}`).findings).toEqual([]);
   });
 
   it('keeps a scissors line without an editor (GIT_EDITOR=:): git wrote no template, the line is the user\'s', () => {
@@ -91,6 +103,13 @@ describe('scan-commit-msg', () => {
       // the template holds comments, the scissors line and the diff with the removed key; git cuts there even verbatim
       expect(hooked.tryGit('-c', 'core.editor=true', 'commit', '-v', '-e', '-q', '--cleanup=verbatim', '-m', 'Remove the key')).toMatchObject({ code: 0 });
       expect(hooked.git('log', '-1', '--format=%B')).not.toContain(key);
+    });
+
+    it('blocks a key an editor writes below a scissors line of its own: the default cleanup commits it', () => {
+      const below = sandbox.path('below-scissors.sh');
+      writeFileSync(below, `#!/bin/sh\nprintf 'Fix deploy\\n# ------------------------ >8 ------------------------\\nused key %s\\n' '${key}' > "$1"\n`);
+      chmodSync(below, 0o755);
+      blocked(hooked.tryGit('-c', `core.editor=${below}`, 'commit', '--allow-empty', '-q'));
     });
 
     it('blocks a plain key in the message', () => {

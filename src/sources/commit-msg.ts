@@ -27,11 +27,15 @@ async function commentChar(cwd: string): Promise<string | null> {
 /**
  * The message as git may commit it. git does not tell a hook its cleanup mode, and comment lines stay in the
  * commit under `git commit -m`/`-F` (cleanup "whitespace" when no editor runs) and `--cleanup=verbatim`, so
- * they are scanned: only the comment template git itself wrote could be a false alarm. What goes is everything
- * from git's scissors line on, when an editor was used: git writes that line into the template only under
- * `git commit -v` (the commit's diff goes below it: lines it may be removing) or cleanup "scissors", and then
- * cuts there. Without an editor git wrote no template (it sets GIT_EDITOR=: for the hook then), so a scissors
- * line is the user's own and nothing is cut. Lines keep their numbers.
+ * they are scanned: only the comment template git itself wrote could be a false alarm.
+ *
+ * git cuts at the first scissors line only under `git commit -v` or cleanup "scissors"; under the default
+ * cleanup it commits what follows, less comment lines, so a key typed below a scissors line is committed.
+ * The cut is made only where the text below is what those two modes write and nothing else: the cut line's
+ * own two comment lines, then comment lines (status, `-vv`'s headings) up to `-v`'s diff or the end. The
+ * diff is the staged change, the pre-commit hook's to judge, not message text. A user's line below the
+ * scissors line (anything but a comment before the diff) means no cut: it is all scanned. Without an editor
+ * git wrote no template (it sets GIT_EDITOR=: for the hook then), so nothing is cut. Lines keep their numbers.
  */
 async function committedText(text: string, cwd: string, editor: boolean): Promise<string> {
   if (!editor || !text.includes(SCISSORS)) return text;
@@ -39,7 +43,12 @@ async function committedText(text: string, cwd: string, editor: boolean): Promis
   const char = await commentChar(cwd);
   const isScissors = (line: string) => (char === null ? line.slice(1) === SCISSORS && AUTO_CHARS.includes(line[0]) : line === char + SCISSORS);
   const scissors = lines.findIndex(isScissors);
-  return scissors === -1 ? text : lines.slice(0, scissors).join('\n');
+  if (scissors === -1) return text;
+  const comment = lines[scissors].slice(0, lines[scissors].length - SCISSORS.length);
+  const below = lines.slice(scissors + 1);
+  const firstText = below.findIndex((line) => line !== '' && !line.startsWith(comment));
+  const gitsOwn = below.length >= 2 && below[0].startsWith(comment) && below[1].startsWith(comment) && (firstText === -1 || below[firstText].startsWith('diff --git '));
+  return gitsOwn ? lines.slice(0, scissors).join('\n') : text;
 }
 
 /**
