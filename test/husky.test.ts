@@ -81,6 +81,25 @@ describe('husky', () => {
   });
 });
 
+describe("what a husky file's own lines stage", () => {
+  it('is scanned too, when the file ends, also by an early exit', () => {
+    for (const ending of ['', 'exit 0\n']) {
+      const repo = project({ husky: true });
+      expect(repo.keyguard(['install']).code).toBe(0);
+      // The project's step after keyguard's block: generates a file from the environment and stages it.
+      repo.write('.husky/pre-commit', `${read(repo, '.husky/pre-commit')}printf 'AWS_ACCESS_KEY_ID=%s\\n' "$DEPLOY_KEY_ID" > deploy.env\ngit add deploy.env\n${ending}`);
+      repo.git('add', '.');
+      expect(repo.tryGit('commit', '-q', '-m', 'setup')).toMatchObject({ code: 0 }); // DEPLOY_KEY_ID unset
+      repo.write('feature.txt', 'feature\n').git('add', 'feature.txt');
+      const env = { ...repo.env, DEPLOY_KEY_ID: id };
+      const blocked = spawnSync('git', ['commit', '-q', '-m', 'feature'], { cwd: repo.dir, env, encoding: 'utf8' });
+      expect({ ending, code: blocked.status }).toEqual({ ending, code: 1 });
+      expect(blocked.stderr).toContain('deploy.env:1');
+      expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('2');
+    }
+  });
+});
+
 describe('a husky file whose keyguard block lost its end line', () => {
   it('is left whole by uninstall and install, which say which file and what to do', () => {
     const repo = project({ husky: false });

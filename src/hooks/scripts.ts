@@ -180,5 +180,27 @@ export function hookScript(name: HookName, launcher: Launcher, chained: { absolu
  */
 export function huskyBlock(name: HookName): string {
   const restoreStdin = name === 'pre-push' ? ['if [ -n "$keyguard_refs" ]; then exec 0<<KEYGUARD_REFS', '$keyguard_refs', 'KEYGUARD_REFS', 'fi'] : [];
-  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...stdinLines(name), ...bodyLines(name), ...restoreStdin, BLOCK_END, ''].join('\n');
+  const rescan = name === 'pre-commit' ? rescanLines() : [];
+  return [BLOCK_START, `# ${WHAT[name]}`, ...launcherLines(null), ...failLines(name), ...stdinLines(name), ...bodyLines(name), ...rescan, ...restoreStdin, BLOCK_END, ''].join('\n');
+}
+
+/**
+ * The block runs before the file's own lines (which may exit early), and those may stage more (generated
+ * files, lint-staged's fixes): when the file ends, whichever way, keyguard scans again if the index changed
+ * (`git write-tree` names the index's content). husky runs the file in a shell of its own, so the trap is the
+ * file's (a trap the file sets itself replaces it: then only the first scan counts).
+ */
+function rescanLines(): string[] {
+  return [
+    'keyguard_tree=$(git write-tree 2>/dev/null) || keyguard_tree=',
+    'keyguard_rescan() {',
+    '  keyguard_exit=$?',
+    '  trap - EXIT',
+    '  [ "$keyguard_exit" -eq 0 ] || exit "$keyguard_exit"',
+    '  [ "$(git write-tree 2>/dev/null)" != "$keyguard_tree" ] || exit 0',
+    ...runLines('keyguard_run hook pre-commit').map((l) => `  ${l}`),
+    '  exit 0',
+    '}',
+    'trap keyguard_rescan EXIT',
+  ];
 }
