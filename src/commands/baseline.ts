@@ -49,12 +49,12 @@ async function createBaseline(args: BaselineArgs): Promise<void> {
   if (args.history) {
     // Loaded here only: a work-tree baseline does not need the history source.
     const { historyFragments } = await import('../sources/history.js');
-    const { historyTagMessages, withTagMessages } = await import('../sources/raw-objects.js');
+    const { historyRefObjects, withRefObjects } = await import('../sources/ref-objects.js');
     const revisions = ['--all'];
-    // the tags' messages too: what scan-history reads besides the commits
-    const tags = historyTagMessages(cwd, revisions, detector);
+    // what refs hold besides commits too (tags' messages, blobs, trees): what scan-history reads
+    const refs = historyRefObjects(cwd, revisions, { detector, stats });
     const history = historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector });
-    findings.push(...(await collectFindings(withTagMessages(history, tags), detector, filters)));
+    findings.push(...(await collectFindings(withRefObjects(history, refs), detector, filters)));
   }
   const document = baselineDocument(findings);
   try {

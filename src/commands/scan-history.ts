@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { gitOutput } from '../git/repo.js';
 import { historyFragments } from '../sources/history.js';
-import { historyTagMessages, withTagMessages } from '../sources/raw-objects.js';
+import { historyRefObjects, withRefObjects } from '../sources/ref-objects.js';
 import type { Finding } from '../types.js';
 import { type HistoryScan, runHistoryScan } from './history-scan.js';
 import { type ReportArgs, withReportOptions } from './report-options.js';
@@ -31,7 +31,7 @@ export function historyScan(cwd: string, revisions: string[], target: string, in
     target,
     countArgs: revisions,
     fragments: ({ stats, contextLines, observer, detector, mergeProgress }) =>
-      withTagMessages(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyTagMessages(cwd, revisions, detector)),
+      withRefObjects(historyFragments({ cwd, revisions, stats, contextLines, source: 'history', observer, detector, mergeProgress }), historyRefObjects(cwd, revisions, { detector, stats })),
     collect: incremental ? (context) => incrementalScan(cwd, revisions, incremental.statePath, context) : undefined,
   };
 }

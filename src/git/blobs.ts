@@ -28,9 +28,10 @@ async function* blobBytes(reader: StreamReader, remaining: { bytes: number }): A
   }
 }
 
-/** One blob read by blobContents: its bytes, streamed. */
-export interface BlobContent {
-  target: BlobTarget;
+/** One object read by blobContents: its type (a blob, unless the caller named other objects) and its bytes, streamed. */
+export interface BlobContent<T extends BlobTarget = BlobTarget> {
+  target: T;
+  type: string;
   bytes: AsyncIterable<Buffer>;
 }
 
@@ -70,11 +71,12 @@ function bodyBytes(line: Buffer): number | null {
   return scale === 1 || line[end] !== 32 ? null : size + 1;
 }
 
-/** The next `cat-file --batch` header (see parseHeader); null at the end of the output. */
-async function nextHeader(reader: StreamReader): Promise<{ id: string; bytes: number | null } | null> {
+/** The next `cat-file --batch` header (see parseHeader), with the object's type; null at the end of the output. */
+async function nextHeader(reader: StreamReader): Promise<{ id: string; type: string; bytes: number | null } | null> {
   let header = reader.line();
   while (header === undefined && (await reader.fill())) header = reader.line();
-  return header === undefined ? null : parseHeader(header);
+  if (header === undefined) return null;
+  return { ...parseHeader(header), type: header.toString('latin1', header.indexOf(32) + 1, header.lastIndexOf(32)) };
 }
 
 /**
@@ -82,7 +84,7 @@ async function nextHeader(reader: StreamReader): Promise<{ id: string; bytes: nu
  * sits in memory). What a reader leaves unread of a blob (a binary after its first bytes) is passed over when
  * it asks for the next one. Missing objects are left out.
  */
-export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGenerator<BlobContent> {
+export async function* blobContents<T extends BlobTarget>(targets: readonly T[], cwd: string): AsyncGenerator<BlobContent<T>> {
   let next = 0;
   while (next < targets.length) {
     const input = targets.slice(next).map((t) => t.blob).join('\n') + '\n';
@@ -94,7 +96,7 @@ export async function* blobContents(targets: BlobTarget[], cwd: string): AsyncGe
         if (header === null) return;
         if (header.bytes === null) continue;
         const remaining = { bytes: header.bytes };
-        yield { target, bytes: blobBytes(reader, remaining) };
+        yield { target, type: header.type, bytes: blobBytes(reader, remaining) };
         if (remaining.bytes > UNREAD_LIMIT) break;
         for await (const _ of blobBytes(reader, remaining));
       }

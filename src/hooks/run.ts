@@ -15,7 +15,7 @@ import { redactSecrets } from '../report/redact.js';
 import { textReporter } from '../report/text.js';
 import { type Finding, type FragmentOrBatch, type ScanStats, emptyStats } from '../types.js';
 import { gitOutput } from '../git/repo.js';
-import type { BlobTarget } from '../git/blobs.js';
+import type { RefObject } from '../sources/ref-objects.js';
 import { saveMessagePrefilter } from './message-prefilter.js';
 import { HOOK_NAMES, type HookName, PREFILTER_PATH, shQuote } from './scripts.js';
 
@@ -86,14 +86,14 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
 }
 
 /** Commits to scan as history does (and the messages of the annotated `tags` a push sends), judged by the allowlists at `policyAt`. */
-async function historyPart(context: ScanContext, revisions: string[], policyAt: string, tags: BlobTarget[] = []): Promise<ScanPart> {
+async function historyPart(context: ScanContext, revisions: string[], policyAt: string, tags: RefObject[] = []): Promise<ScanPart> {
   const { historyFragments } = await import('../sources/history.js');
-  const { tagMessageFragments } = await import('../sources/raw-objects.js');
+  const { refObjectFragments } = await import('../sources/ref-objects.js');
   const { CHANGE_DIFF_ARGS } = await import('../sources/diff-options.js');
   const { cwd, stats } = context;
   async function* fragments(detector: Detector): AsyncGenerator<FragmentOrBatch> {
     yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector, diffArgs: CHANGE_DIFF_ARGS });
-    yield* tagMessageFragments(tags, { cwd, source: 'history' });
+    yield* refObjectFragments(tags, { cwd, source: 'history', contextLines: detector.contextLines, stats });
   }
   return { fragments, policyAt };
 }
@@ -135,14 +135,14 @@ async function pushScan(context: ScanContext): Promise<HookScan | null> {
   const remote = context.args[0] ?? '';
   const tips: string[] = [];
   const exclude: string[] = [`--remotes=${remote}`];
-  const tags = new Map<string, BlobTarget>();
+  const tags = new Map<string, RefObject>();
   for (const line of (await readStdin()).split('\n')) {
     const [localRef, localSha, , remoteSha] = line.trim().split(/\s+/);
     if (!localSha || ZERO_SHA.test(localSha)) continue;
     if (!tips.includes(localSha)) tips.push(localSha);
     // An annotated tag is an object of its own, with a message: sent unless the remote has this very tag.
     if (localRef?.startsWith('refs/tags/') && remoteSha !== localSha && gitOutput(['cat-file', '-t', localSha], context.cwd) === 'tag') {
-      tags.set(localSha, { file: `(tag ${localRef.slice(10)})`, blob: localSha });
+      tags.set(localSha, { file: `(tag ${localRef.slice(10)})`, blob: localSha, type: 'tag' });
     }
     if (remoteSha && !ZERO_SHA.test(remoteSha) && gitOutput(['cat-file', '-e', `${remoteSha}^{commit}`], context.cwd) !== null) exclude.push(remoteSha);
   }

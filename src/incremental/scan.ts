@@ -1,14 +1,14 @@
 // scan-history --incremental: a full history report that reads only what the last run did not.
 import { resolve } from 'node:path';
 import type { Detector } from '../detect/engine.js';
-import type { Filter, Finding, Fragment, RuleSet, ScanStats } from '../types.js';
+import type { Filter, Finding, RuleSet, ScanStats } from '../types.js';
 import { gitStream, records } from '../git/stream.js';
 import { packageInfo } from '../package-files.js';
 import { collectFindings } from '../pipeline.js';
 import { withCommas } from '../report/text.js';
 import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { historyFragments } from '../sources/history.js';
-import { historyTagMessages } from '../sources/raw-objects.js';
+import { historyRefObjects } from '../sources/ref-objects.js';
 import { HistoryRecorder } from './recorder.js';
 import { defaultStatePath, type HistoryState, readState, type StoredState, stateKey, walkKey, writeState } from './state.js';
 
@@ -136,9 +136,6 @@ function coversWhatItSays(options: IncrementalOptions, path: string, state: Hist
   return false;
 }
 
-/** The tags of these message fragments (one per tag name), as the state records them: [tag object id, name the findings give]. */
-const tagsOf = (fragments: readonly Fragment[]): Array<[string, string]> => fragments.map((fragment) => [fragment.commit!.sha, fragment.file]);
-
 /**
  * The findings a full scan of `revisions` reports (same commits, same `commits` counts, same order), reading
  * only the commits the state does not cover and those that held something; then saves the new state. A state
@@ -156,7 +153,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const unchanged = state !== null && walk !== null && state.walk === walk;
   // The refs are part of the walk: unchanged, the tags are the ones read last time (boto3: 2,102 of them).
   const knownTags = unchanged && state!.tags ? state!.tags.map(([blob, file]) => ({ blob, file })) : undefined;
-  const tags = historyTagMessages(cwd, options.revisions, detector, knownTags);
+  const tags = historyRefObjects(cwd, options.revisions, { detector, stats }, knownTags);
   const graph = unchanged ? storedGraph(state!) : await historyGraph(cwd, options.revisions, new Set(state?.roots));
   if (state !== null && !unchanged && !sameRepository(options, path, state, graph)) state = null;
   const fresh = state === null || unchanged ? new Set<string>() : await newCommits(cwd, options.revisions, state, graph);
@@ -169,7 +166,8 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
     await collectFindings(fragments, detector, options.filters.then(() => [recorder]));
   }
   const findings = recorder.replay(graph.order, await options.filters);
-  const tagFragments = tags ? await tags : [];
+  const refs = tags ? await tags : null;
+  const tagFragments = refs?.fragments ?? [];
   // Tags are objects of their own, each message once: through the filters and a dedupe, as a full scan reads them.
   if (tagFragments.length) findings.push(...(await collectFindings([tagFragments], detector, options.filters.then((filters) => [...filters, new HistoryDedupe()]))));
   // The report covers the whole history (the note says how much of it was read): an empty one is told apart
@@ -180,7 +178,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const commits = recorder.commits().filter((sha) => place.has(sha));
   if (!stored.replaceable) return findings;
   try {
-    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!), tags: tags ? tagsOf(tagFragments) : null });
+    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!), tags: refs?.refs ?? null });
   } catch (error) {
     options.warn(`warning: ${path}: cannot save the history state (${(error as Error).message}); the next run scans the whole history`);
   }

@@ -35,8 +35,8 @@ export interface HistoryState {
   /** each of `commits`' place in the order a full scan reads the history, oldest first from 0 */
   positions: number[];
   /**
-   * the annotated tags whose message held a finding, as [tag object id, name the findings give]; the others
-   * need no reading while `walk` is unchanged (the refs, tags included, are those read). null: not recorded.
+   * the refs naming no commit (annotated tags, blobs, trees) whose content held a finding, as [object id, name
+   * the findings give]; the others need no reading while `walk` is unchanged (the refs are those read). null: not recorded.
    */
   tags: Array<[string, string]> | null;
 }

@@ -12,6 +12,8 @@ function where(finding: Finding): string {
   const file = printable(finding.file);
   const place = finding.name ? `${file} (in its name, column ${finding.column})` : `${file}:${finding.line}:${finding.column}`;
   if (!finding.commit) return place;
+  // A blob or tree a ref names straight away has no author or date: its id says where it is.
+  if (!finding.commit.author && !finding.commit.date) return `${place} in object ${finding.commit.sha.slice(0, 12)}`;
   const survived = finding.commits && finding.commits > 1 ? `, still there ${finding.commits - 1} commit(s) later` : '';
   return `${place} in commit ${finding.commit.sha.slice(0, 12)} (${printable(finding.commit.author)}, ${finding.commit.date.slice(0, 10)}${survived})`;
 }

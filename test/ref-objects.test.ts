@@ -1,0 +1,95 @@
+// Refs that name something other than a commit: a lightweight tag of a blob or a tree, an annotated tag of a
+// blob (or of another tag), an annotated tag kept outside refs/tags. git log walks none of them, and `git push`
+// sends them all. Real git throughout, with a local bare remote.
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keyguardJson } from './helpers/cli.js';
+import { gitRecorder } from './helpers/git-recorder.js';
+import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
+import { type Repo, Sandbox } from './helpers/repo.js';
+
+const sandbox = new Sandbox();
+afterAll(() => sandbox.cleanup());
+
+let repos = 0;
+/** A repository with a first commit pushed to a bare remote, and keyguard's hooks installed. */
+function guarded(): { repo: Repo; remote: Repo } {
+  const repo = sandbox.repo(`refs-${++repos}`);
+  repo.commit('first', { 'README.md': '# project\n' });
+  expect(repo.keyguard(['install']).code).toBe(0);
+  const remote = sandbox.repo(`refs-remote-${repos}.git`, { bare: true });
+  repo.git('remote', 'add', 'origin', remote.dir);
+  repo.git('push', '-q', '-u', 'origin', 'main');
+  return { repo, remote };
+}
+
+const credentials = (seed: string) => `[default]\naws_access_key_id = ${fakeKeyId(seed)}\naws_secret_access_key = ${fakeSecret(seed)}\n`;
+
+/** Writes `content` as a blob (no commit holds it) and returns its id. */
+const blob = (repo: Repo, content: string): string => gitWith(repo, ['hash-object', '-w', '--stdin'], content);
+
+/** A tree of these files (name → blob id) and returns its id. */
+const mktree = (repo: Repo, entries: Record<string, string>): string =>
+  gitWith(repo, ['mktree'], Object.entries(entries).map(([name, id]) => `100644 blob ${id}\t${name}\n`).join(''));
+
+function gitWith(repo: Repo, args: string[], input: string): string {
+  return execFileSync('git', args, { cwd: repo.dir, env: repo.env, input, encoding: 'utf8' }).trim();
+}
+
+const files = (findings: Array<Record<string, unknown>>) => [...new Set(findings.map((f) => String(f.file)))].sort();
+
+describe('refs that name a blob, a tree or a tag of one', () => {
+  it('are read by scan-history (all refs, --tags) in the clone and in the bare remote', () => {
+    const { repo, remote } = guarded();
+    const key = blob(repo, credentials('blob'));
+    repo.git('tag', 'creds-blob', key);
+    repo.git('tag', '-a', '-m', 'backup', 'creds-annotated', key);
+    repo.git('tag', 'creds-tree', mktree(repo, { credentials: blob(repo, credentials('tree')), 'example.txt': blob(repo, `id = ${EXAMPLE_KEY_ID}\n`) }));
+    repo.git('tag', '-a', '-m', 'inner', 'inner', blob(repo, credentials('nested')));
+    repo.git('tag', '-a', '-m', 'outer', 'nested', 'inner');
+    repo.git('tag', '-d', 'inner');
+    repo.git('tag', '-a', '-m', `notes; temp key ${fakeKeyId('release')}`, 'kept');
+    repo.git('update-ref', 'refs/release/t3', 'kept');
+    repo.git('tag', '-d', 'kept');
+    repo.git('tag', 'docs', blob(repo, `aws_access_key_id = ${EXAMPLE_KEY_ID}\n`)); // hard negative
+    const want = ['(ref refs/release/t3)', '(tag creds-annotated)', '(tag creds-blob)', '(tag creds-tree)/credentials', '(tag nested)'];
+    const history = repo.keyguardJson(['scan-history']);
+    expect(history.code).toBe(1);
+    expect(files(history.findings)).toEqual(want);
+    // the blob a ref names is the commit findings give; an annotated tag's own id and tagger
+    expect(history.findings.find((f) => f.file === '(tag creds-blob)')).toMatchObject({ commit: key, line: 2 });
+    expect(history.findings.find((f) => f.file === '(tag nested)')).toMatchObject({ commit: repo.git('rev-parse', 'nested').trim(), author: 'Test Author' });
+    // git log's --tags: the refs under refs/tags only
+    const tags = repo.keyguard(['scan-history', '--format', 'json', '--branch', 'main', '--', '--tags']);
+    expect(files(JSON.parse(tags.stdout))).toEqual(want.filter((file) => file.startsWith('(tag')));
+    expect(repo.keyguardJson(['scan-history', '--branch', 'main']).findings).toEqual([]);
+    // what the remote holds once they got past a hook-less push
+    repo.git('push', '-q', '--no-verify', 'origin', '--tags', 'refs/release/t3');
+    expect(files(remote.keyguardJson(['scan-history']).findings)).toEqual(want);
+  });
+
+  it('are reported on every run of an incremental scan, as a full scan reports them', () => {
+    const { repo } = guarded();
+    repo.git('tag', 'creds-tree', mktree(repo, { credentials: blob(repo, credentials('incremental')) }));
+    repo.git('tag', '-a', '-m', 'backup', 'creds-annotated', blob(repo, credentials('incremental-blob')));
+    const full = files(repo.keyguardJson(['scan-history']).findings);
+    expect(full).toEqual(['(tag creds-annotated)', '(tag creds-tree)/credentials']);
+    expect(files(repo.keyguardJson(['scan-history', '--incremental']).findings)).toEqual(full);
+    // the refs unchanged: only those that held something are read again
+    expect(files(repo.keyguardJson(['scan-history', '--incremental']).findings)).toEqual(full);
+  });
+
+  it('cost no git of their own in a repository whose tags all name commits, and report nothing there', () => {
+    const { repo } = guarded();
+    repo.commit('second', { 'a.txt': 'a\n' });
+    repo.git('tag', 'light');
+    repo.git('tag', '-a', '-m', 'release 1', 'v1');
+    const recorder = gitRecorder(sandbox, 'clean');
+    const scan = keyguardJson(['scan-history'], { cwd: repo.dir, env: recorder.env(repo) });
+    expect(scan.findings).toEqual([]);
+    const commands = recorder.commands();
+    expect(commands.filter(([name, format]) => name === 'for-each-ref' && format !== '--count=1')).toHaveLength(1);
+    expect(commands.filter(([name]) => name === 'ls-tree')).toEqual([]);
+    expect(commands.filter((args) => args.join(' ').startsWith('cat-file --batch-check'))).toEqual([]);
+  });
+});
