@@ -1,7 +1,8 @@
 // Refs that name something other than a commit: a lightweight tag of a blob or a tree, an annotated tag of a
 // blob (or of another tag), an annotated tag kept outside refs/tags. git log walks none of them, and `git push`
-// sends them all. Real git throughout, with a local bare remote.
+// sends them all. Real git throughout: pushes go to a local bare remote and fire the installed pre-push hook.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyguardJson } from './helpers/cli.js';
 import { gitRecorder } from './helpers/git-recorder.js';
@@ -79,6 +80,39 @@ describe('refs that name a blob, a tree or a tag of one', () => {
     expect(files(repo.keyguardJson(['scan-history', '--incremental']).findings)).toEqual(full);
   });
 
+  it('are blocked by the pre-push hook whatever the ref is called, pushed by name or by object id', () => {
+    const { repo, remote } = guarded();
+    const key = blob(repo, credentials('push-blob'));
+    repo.git('tag', 'creds-blob', key);
+    repo.git('tag', '-a', '-m', 'backup', 'creds-annotated', key);
+    repo.git('tag', 'creds-tree', mktree(repo, { credentials: blob(repo, credentials('push-tree')) }));
+    repo.git('tag', '-a', '-m', `release notes; temp key ${fakeKeyId('by-id')}`, 't2');
+    repo.git('tag', '-a', '-m', `release notes; temp key ${fakeKeyId('release')}`, 't3');
+    repo.git('update-ref', 'refs/release/t3', 't3');
+    repo.git('tag', '-d', 't3');
+    repo.git('tag', '-a', '-m', 'inner', 'inner', blob(repo, credentials('push-nested')));
+    repo.git('tag', '-a', '-m', 'outer', 'nested', 'inner');
+    const pushes: Array<[string[], string]> = [
+      [['refs/tags/creds-blob'], '(tag creds-blob):2'],
+      [['refs/tags/creds-annotated'], '(tag creds-annotated):2'],
+      [['refs/tags/creds-tree'], '(tag creds-tree)/credentials:2'],
+      [[`${repo.git('rev-parse', 't2').trim()}:refs/tags/t2`], '(tag t2):1'],
+      [['refs/release/t3:refs/tags/t3'], '(tag t3):1'],
+      [[`${key}:refs/tags/blob`], '(tag blob):2'],
+      [['refs/tags/nested'], '(tag nested):2'],
+    ];
+    for (const [args, place] of pushes) {
+      const blocked = repo.tryGit('push', 'origin', ...args);
+      expect(blocked.code, args.join(' ')).not.toBe(0);
+      expect(blocked.stderr).toContain(place);
+      expect(blocked.stderr).toContain('git tag -d');
+    }
+    expect(remote.git('for-each-ref', 'refs/tags')).toBe('');
+    // the documented example key in a blob passes
+    repo.git('tag', 'docs', blob(repo, `aws_access_key_id = ${EXAMPLE_KEY_ID}\n`));
+    expect(repo.tryGit('push', '-q', 'origin', 'refs/tags/docs').code).toBe(0);
+  });
+
   it('cost no git of their own in a repository whose tags all name commits, and report nothing there', () => {
     const { repo } = guarded();
     repo.commit('second', { 'a.txt': 'a\n' });
@@ -91,5 +125,13 @@ describe('refs that name a blob, a tree or a tag of one', () => {
     expect(commands.filter(([name, format]) => name === 'for-each-ref' && format !== '--count=1')).toHaveLength(1);
     expect(commands.filter(([name]) => name === 'ls-tree')).toEqual([]);
     expect(commands.filter((args) => args.join(' ').startsWith('cat-file --batch-check'))).toEqual([]);
+    // the pre-push hook (git puts its own directory first on the hook's PATH: GIT_TRACE sees its gits) asks
+    // one git what every pushed object is, and reads no blob or tree
+    const trace = sandbox.path('push-trace');
+    execFileSync('git', ['push', '-q', 'origin', 'main', 'light', 'v1'], { cwd: repo.dir, env: { ...repo.env, GIT_TRACE: trace }, stdio: 'pipe' });
+    const pushed = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes('trace: built-in: git '));
+    expect(pushed.filter((line) => line.includes('--batch-check'))).toHaveLength(1);
+    expect(pushed.filter((line) => line.includes(' ls-tree '))).toEqual([]);
+    expect(pushed.filter((line) => line.includes(' cat-file ')).length).toBeGreaterThan(0);
   });
 });

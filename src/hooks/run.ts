@@ -85,15 +85,19 @@ async function messageScan({ cwd, args }: ScanContext): Promise<HookScan> {
   };
 }
 
-/** Commits to scan as history does (and the messages of the annotated `tags` a push sends), judged by the allowlists at `policyAt`. */
-async function historyPart(context: ScanContext, revisions: string[], policyAt: string, tags: RefObject[] = []): Promise<ScanPart> {
+/**
+ * Commits to scan as history does (none for null `revisions`), and what the pushed `refs` that name no commit
+ * hold (tags' messages, blobs, trees), judged by the allowlists at `policyAt`.
+ */
+async function historyPart(context: ScanContext, revisions: string[] | null, policyAt: string, refs: RefObject[] = []): Promise<ScanPart> {
   const { historyFragments } = await import('../sources/history.js');
   const { refObjectFragments } = await import('../sources/ref-objects.js');
   const { CHANGE_DIFF_ARGS } = await import('../sources/diff-options.js');
   const { cwd, stats } = context;
   async function* fragments(detector: Detector): AsyncGenerator<FragmentOrBatch> {
-    yield* historyFragments({ cwd, revisions, stats, contextLines: detector.contextLines, source: 'history', detector, diffArgs: CHANGE_DIFF_ARGS });
-    yield* refObjectFragments(tags, { cwd, source: 'history', contextLines: detector.contextLines, stats });
+    const { contextLines } = detector;
+    if (revisions) yield* historyFragments({ cwd, revisions, stats, contextLines, source: 'history', detector, diffArgs: CHANGE_DIFF_ARGS });
+    yield* refObjectFragments(refs, { cwd, source: 'history', contextLines, stats });
   }
   return { fragments, policyAt };
 }
@@ -127,32 +131,39 @@ async function readStdin(): Promise<string> {
 }
 
 /**
- * The commits a push sends: each pushed ref's new commits, less what the remote has (the old remote sha when
- * this clone has it, and the remote's tracking refs), judged by the allowlists of the commit that ref will
- * point at: what the remote and its CI will hold, not this work tree. Deletions send nothing.
+ * What a push sends: each pushed ref's new commits, less what the remote has (the old remote sha when this
+ * clone has it, and the remote's tracking refs), and, for a ref whose object is no commit (an annotated tag,
+ * a blob, a tree, whatever the ref's name), that object's content unless the remote ref already names it.
+ * Each is judged by the allowlists of what that ref will point at: what the remote and its CI will hold, not
+ * this work tree. Deletions send nothing.
  */
 async function pushScan(context: ScanContext): Promise<HookScan | null> {
   const remote = context.args[0] ?? '';
-  const tips: string[] = [];
-  const exclude: string[] = [`--remotes=${remote}`];
-  const tags = new Map<string, RefObject>();
+  const pushed: Array<{ localSha: string; remoteRef: string; remoteSha: string }> = [];
   for (const line of (await readStdin()).split('\n')) {
-    const [localRef, localSha, , remoteSha] = line.trim().split(/\s+/);
-    if (!localSha || ZERO_SHA.test(localSha)) continue;
-    if (!tips.includes(localSha)) tips.push(localSha);
-    // An annotated tag is an object of its own, with a message: sent unless the remote has this very tag.
-    if (localRef?.startsWith('refs/tags/') && remoteSha !== localSha && gitOutput(['cat-file', '-t', localSha], context.cwd) === 'tag') {
-      tags.set(localSha, { file: `(tag ${localRef.slice(10)})`, blob: localSha, type: 'tag' });
-    }
-    if (remoteSha && !ZERO_SHA.test(remoteSha) && gitOutput(['cat-file', '-e', `${remoteSha}^{commit}`], context.cwd) !== null) exclude.push(remoteSha);
+    const [, localSha, remoteRef = '', remoteSha = ''] = line.trim().split(/\s+/);
+    if (localSha && !ZERO_SHA.test(localSha)) pushed.push({ localSha, remoteRef, remoteSha });
   }
-  if (!tips.length) return null;
+  if (!pushed.length) return null;
+  const { objectTypes, refFile } = await import('../sources/ref-objects.js');
+  // One git answers it all: each pushed object's type and what it peels to, and which remote shas are commits here.
+  const remoteShas = [...new Set(pushed.map(({ remoteSha }) => remoteSha).filter((sha) => sha && !ZERO_SHA.test(sha)))];
+  const types = objectTypes([...pushed.flatMap(({ localSha }) => [localSha, `${localSha}^{}`]), ...remoteShas.map((sha) => `${sha}^{commit}`)], context.cwd);
+  const exclude = [`--remotes=${remote}`, ...remoteShas.filter((_, i) => types[2 * pushed.length + i] === 'commit')];
+  const byTip = new Map<string, { commits: boolean; refs: RefObject[] }>();
+  pushed.forEach(({ localSha, remoteRef, remoteSha }, i) => {
+    const tip = byTip.get(localSha) ?? { commits: types[2 * i + 1] === 'commit', refs: [] };
+    const type = types[2 * i];
+    if (type !== 'commit' && remoteSha !== localSha) tip.refs.push({ file: refFile(remoteRef), blob: localSha, ...(type ? { type } : {}) });
+    byTip.set(localSha, tip);
+  });
   return {
-    parts: await Promise.all(tips.map((tip) => historyPart(context, [tip, '--not', ...exclude], tip, tags.has(tip) ? [tags.get(tip)!] : []))),
-    target: `the commits to push to ${remote}`,
+    parts: await Promise.all([...byTip].map(([tip, { commits, refs }]) => historyPart(context, commits ? [tip, '--not', ...exclude] : null, tip, refs))),
+    target: `what this push sends to ${remote}`,
     blocked: [
-      'keyguard blocked this push: the commits above hold a secret. What to do:',
-      '  1. Rewrite them before pushing: `git commit --amend` for the last commit, `git rebase -i <commit>^` for an older one.',
+      'keyguard blocked this push: what it sends holds a secret. What to do:',
+      '  1. Rewrite the commits before pushing: `git commit --amend` for the last commit, `git rebase -i <commit>^` for an older one;',
+      '     for a tag (its message, or a file it names), delete it (`git tag -d NAME`) and make it again without the secret.',
       ROTATE_COMMITTED,
     ],
     allowStep: `run the \`keyguard allow\` line under it, commit ${ALLOWLIST_FILE} (\`git add ${ALLOWLIST_FILE} && git commit\`) and push again: a push reads the allowlist of the commit it pushes`,
