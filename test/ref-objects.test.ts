@@ -2,9 +2,9 @@
 // blob (or of another tag), an annotated tag kept outside refs/tags. git log walks none of them, and `git push`
 // sends them all. Real git throughout: pushes go to a local bare remote and fire the installed pre-push hook.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyguardJson } from './helpers/cli.js';
+import { keyguard, keyguardJson } from './helpers/cli.js';
 import { gitRecorder } from './helpers/git-recorder.js';
 import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
@@ -37,6 +37,8 @@ function gitWith(repo: Repo, args: string[], input: string): string {
   return execFileSync('git', args, { cwd: repo.dir, env: repo.env, input, encoding: 'utf8' }).trim();
 }
 
+/** The files a JSON report's findings name. */
+const found = (result: { stdout: string }) => files(JSON.parse(result.stdout));
 const files = (findings: Array<Record<string, unknown>>) => [...new Set(findings.map((f) => String(f.file)))].sort();
 
 describe('refs that name a blob, a tree or a tag of one', () => {
@@ -133,5 +135,47 @@ describe('refs that name a blob, a tree or a tag of one', () => {
     expect(pushed.filter((line) => line.includes('--batch-check'))).toHaveLength(1);
     expect(pushed.filter((line) => line.includes(' ls-tree '))).toEqual([]);
     expect(pushed.filter((line) => line.includes(' cat-file ')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('keyguard ci on a GitHub push of a tag', () => {
+  /** A clone whose origin/main is the remote's first commit, and `keyguard ci` run on a push event of `ref`. */
+  function pushedClone(): { clone: Repo; gate: (ref: string, object: string, format?: string) => ReturnType<typeof keyguard> } {
+    const { remote } = guarded();
+    const clone = sandbox.repo(`refs-clone-${repos}`);
+    clone.git('remote', 'add', 'origin', remote.dir);
+    clone.git('fetch', '-q', 'origin');
+    clone.git('checkout', '-q', '-b', 'main', 'origin/main');
+    const gate = (ref: string, object: string, format = 'json') => {
+      const event = sandbox.path(`push-${repos}-${ref.replace(/\W/g, '-')}.json`);
+      writeFileSync(event, JSON.stringify({ before: '0'.repeat(40), after: object, ref, created: true, repository: { default_branch: 'main' } }));
+      const env = { ...clone.env, GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event };
+      return keyguard(['ci', '--format', format], { cwd: clone.dir, env });
+    };
+    return { clone, gate };
+  }
+
+  it('scans an annotated tag\'s message and what a tag names, and calls it a tag', () => {
+    const { clone, gate } = pushedClone();
+    clone.git('tag', '-a', 'v1.0', '-m', `release; deploy key ${fakeKeyId('ci-tag')}`);
+    const tagId = clone.git('rev-parse', 'v1.0').trim();
+    const annotated = gate('refs/tags/v1.0', tagId);
+    expect(annotated.code).toBe(1);
+    expect(found(annotated)).toEqual(['(tag v1.0)']);
+    const summary = gate('refs/tags/v1.0', tagId, 'text').stdout;
+    expect(summary).toContain('in GitHub push of new tag v1.0 (');
+    expect(summary).not.toContain('branch');
+    // a tag of a blob brings no commit: the blob is all there is to scan
+    const key = blob(clone, credentials('ci-blob'));
+    clone.git('tag', '-a', '-m', 'backup', 'creds', key);
+    expect(found(gate('refs/tags/creds', clone.git('rev-parse', 'creds').trim()))).toEqual(['(tag creds)']);
+    expect(found(gate('refs/tags/raw', key))).toEqual(['(tag raw)']);
+    // hard negatives: a lightweight tag and a clean annotated one on a commit
+    clone.git('tag', 'light');
+    clone.git('tag', '-a', '-m', `docs use ${EXAMPLE_KEY_ID}`, 'v0.9');
+    for (const tag of ['light', 'v0.9']) {
+      const clean = gate(`refs/tags/${tag}`, clone.git('rev-parse', tag).trim());
+      expect([clean.code, found(clean)]).toEqual([0, []]);
+    }
   });
 });

@@ -13,6 +13,11 @@ export interface CiRange {
   tip?: string;
   /** where the range came from, for messages: "GitHub pull_request #12", "--base main", … */
   origin: string;
+  /**
+   * What a push made a ref name, when the event says: a tag push names an annotated tag (a message of its
+   * own) or anything else, which the gate reads by the object's type besides the range's commits.
+   */
+  pushed?: { ref: string; object: string };
 }
 
 /**
@@ -51,9 +56,9 @@ function readEvent(path: string): GithubEvent {
   }
 }
 
-/** The branch a new branch was cut from, as the clone knows it: the default branch's remote-tracking ref. */
-const newBranchBase = (defaultBranch: string | undefined, what: string): string => {
-  if (!defaultBranch) throw new UsageError(`${what}: a new branch, and no default branch to compare it with: pass --base REF`);
+/** The branch a new branch (or tag) was cut from, as the clone knows it: the default branch's remote-tracking ref. */
+const newBranchBase = (defaultBranch: string | undefined, what: string, kind = 'branch'): string => {
+  if (!defaultBranch) throw new UsageError(`${what}: a new ${kind}, and no default branch to compare it with: pass --base REF`);
   return `refs/remotes/origin/${defaultBranch}`;
 };
 
@@ -71,10 +76,13 @@ function githubRange(env: NodeJS.ProcessEnv): CiRange | null {
   if (event.after && event.before !== undefined) {
     if (event.deleted || NO_COMMIT.test(event.after)) throw new UsageError(`GitHub ${name}: the branch was deleted, there is nothing to scan`);
     const branch = event.ref?.replace(/^refs\/heads\//, '');
-    if (!NO_COMMIT.test(event.before)) return { base: event.before, head: event.after, origin: `GitHub ${name} ${event.before.slice(0, 12)}..${event.after.slice(0, 12)}` };
+    const tag = event.ref?.startsWith('refs/tags/') ? event.ref.slice(10) : null;
+    const pushed = event.ref ? { pushed: { ref: event.ref, object: event.after } } : {};
+    if (!NO_COMMIT.test(event.before)) return { base: event.before, head: event.after, origin: `GitHub ${name} ${event.before.slice(0, 12)}..${event.after.slice(0, 12)}`, ...pushed };
     const defaultBranch = event.repository?.default_branch;
+    if (tag !== null) return { base: newBranchBase(defaultBranch, `GitHub ${name}`, 'tag'), head: event.after, origin: `GitHub ${name} of new tag ${tag}`, ...pushed };
     if (branch === defaultBranch) throw new UsageError(`GitHub ${name}: first push of ${branch}, there is no earlier commit to compare with: run keyguard scan-history once instead`);
-    return { base: newBranchBase(defaultBranch, `GitHub ${name}`), head: event.after, origin: `GitHub ${name} of new branch ${branch ?? event.after.slice(0, 12)}` };
+    return { base: newBranchBase(defaultBranch, `GitHub ${name}`), head: event.after, origin: `GitHub ${name} of new branch ${branch ?? event.after.slice(0, 12)}`, ...pushed };
   }
   // A pull_request run whose event file could not say more: the base branch by name.
   if (env.GITHUB_BASE_REF) return { base: `refs/remotes/origin/${env.GITHUB_BASE_REF}`, head: 'HEAD', origin: `GitHub GITHUB_BASE_REF ${env.GITHUB_BASE_REF}` };

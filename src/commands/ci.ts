@@ -1,16 +1,17 @@
 import type { Argv, CommandModule } from 'yargs';
 import { changedPolicyFiles, type GateMessage, gateMessages } from '../ci/gate.js';
-import { type CiHistory, ciRange } from '../ci/range.js';
+import { type CiHistory, type CiRange, ciRange } from '../ci/range.js';
 import { atHeadLines } from '../ci/head-lines.js';
 import { CommittedFiles } from '../ci/repo-files.js';
 import { UsageError } from '../errors.js';
 import { loadFilters } from '../filters/index.js';
-import { workTreeRoot } from '../git/repo.js';
+import { gitOutput, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
 import type { ChangeAllow } from '../report/types.js';
 import { rangeFragments, resolveRange } from '../sources/range.js';
-import { emptyStats, type Finding } from '../types.js';
+import { refFile, refObjectFragments } from '../sources/ref-objects.js';
+import { emptyStats, type Finding, type FragmentOrBatch, type ScanStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
 import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
@@ -55,13 +56,24 @@ async function scanRefHistory(cwd: string, wanted: CiHistory, args: CiArgs): Pro
   return runHistoryScan(historyScan(cwd, [wanted.head], target, args.state === undefined ? null : { statePath: args.state }), args);
 }
 
+/**
+ * What a push brings: the range's commits, and what the pushed ref's own object holds when it is no commit,
+ * read by its type (an annotated tag's message, and what it tags when that is no commit either).
+ */
+async function* pushFragments(range: AsyncIterable<FragmentOrBatch>, wanted: CiRange, options: { cwd: string; contextLines: number; stats: ScanStats }): AsyncGenerator<FragmentOrBatch> {
+  yield* range;
+  if (wanted.pushed) yield* refObjectFragments([{ file: refFile(wanted.pushed.ref), blob: wanted.pushed.object }], { ...options, source: 'range' });
+}
+
 async function runCi(args: CiArgs): Promise<number> {
   const cwd = process.cwd();
   const root = workTreeRoot(cwd);
   if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
   const wanted = ciRange(process.env, args);
   if ('history' in wanted) return scanRefHistory(cwd, wanted, args);
-  const { base, head, tip } = await resolveRange(cwd, { base: wanted.base, head: wanted.head, tip: wanted.tip });
+  // A pushed ref that peels to no commit (a tag of a blob) brings no commits: only its own object is scanned.
+  const headRef = wanted.pushed && gitOutput(['cat-file', '-e', `${wanted.pushed.object}^{commit}`], cwd) === null ? (wanted.tip ?? wanted.base) : wanted.head;
+  const { base, head, tip } = await resolveRange(cwd, { base: wanted.base, head: headRef, tip: wanted.tip });
   // The policy comes from the tip of the base branch, where the change will land: not from the change (it
   // cannot approve its own secret), nor from where it branched off (the branch may have dropped an entry since).
   const tipFiles = new CommittedFiles(cwd, tip);
@@ -72,7 +84,8 @@ async function runCi(args: CiArgs): Promise<number> {
   const forkFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: forkFiles.read, inlineAllows: false });
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
-  const fragments = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
+  const range = rangeFragments({ cwd, base, head, diffOnly: false, stats, contextLines: detector.contextLines, detector });
+  const fragments = pushFragments(range, wanted, { cwd, contextLines: detector.contextLines, stats });
   const found = await collectFindings(fragments, detector, filters);
   // --trust-pr-allows: what the change's own allows accept passes, in the report for the reviewers to see. Not an
   // entry it only inherited from where it branched off, which the base branch has dropped since.
