@@ -61,4 +61,18 @@ describe('a commit stored in another encoding', () => {
       ]);
     }
   });
+  it('latin-1 comes through git log, re-encoded (é stays é); a Big5 first byte cannot swallow a key’s A', () => {
+    const { repo } = newRepo();
+    const latin = fakeKeyId('latin1-printed');
+    const big5 = fakeKeyId('big5-lead');
+    commitIn(repo, 'ISO-8859-1', Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(` key ${latin}\n`)]), 'l.txt');
+    // 0xA4 then 'A' is one Big5 character: git log prints the key without its first letter.
+    const swallowed = commitIn(repo, 'Big5', Buffer.concat([Buffer.from('x '), Buffer.from([0xa4]), Buffer.from(`${big5}\n`)]), 'b5.txt');
+    expect(repo.git('log', '-1', '--format=%B')).not.toContain(big5);
+    const text = repo.keyguard(['scan-history', '--no-mask']).stdout;
+    expect(text).toContain(`café key ${latin}`); // read from its object, the é would be U+FFFD
+    const { findings } = repo.keyguardJson(['scan-history']);
+    expect(findings.filter((f: Record<string, unknown>) => f.commit === swallowed)).toHaveLength(1);
+  });
 });
+
