@@ -1,8 +1,8 @@
-import { symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyguard } from './helpers/cli.js';
 import { fakeKeyId } from './helpers/keys.js';
-import { Sandbox } from './helpers/repo.js';
+import { Repo, Sandbox } from './helpers/repo.js';
 
 let sandbox: Sandbox;
 beforeAll(() => {
@@ -33,5 +33,40 @@ describe('keyguard ci reads a --baseline inside the repository from the base, wh
       expect({ baseline, cwd, code }).toEqual({ baseline, cwd, code: 1 });
       expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ file: 'creds.ini' })]);
     }
+  });
+});
+
+describe('keyguard ci reports the findings whatever the change does to its own policy files', () => {
+  it.each([
+    ['an allowlist line it cannot read', (repo: Repo) => repo.commit('allowlist', { '.keyguardallow': 'please-ignore\n' }), /\.keyguardallow/],
+    ['a .gitallowed lookahead RE2 refuses', (repo: Repo) => repo.commit('gitallowed', { '.gitallowed': '(?=x)\n' }), /\.gitallowed/],
+    ['a symbolic link as .keyguardallow', (repo: Repo) => {
+      symlinkSync('/etc/passwd', `${repo.dir}/.keyguardallow`);
+      repo.git('add', '.keyguardallow');
+      return repo.commit('link');
+    }, /\.keyguardallow/],
+  ])('%s: one warning, the finding reported, exit 1', (name, breakPolicy, named) => {
+    const repo = sandbox.repo(`broken-head-${name.replace(/\W/g, '')}`);
+    const base = repo.commit('base', { 'a.txt': 'base\n' });
+    repo.git('checkout', '-q', '-b', 'pr');
+    repo.commit('add key', { 'creds.ini': `aws_access_key_id = ${fakeKeyId(`broken ${name}`)}\n` });
+    breakPolicy(repo);
+    const sarif = sandbox.path(`broken-head-${name.replace(/\W/g, '')}.sarif`);
+    const gate = (args: string[]) => keyguard(['ci', '--base', base, ...args], { cwd: repo.dir, env: sandbox.env });
+
+    const json = gate(['--format', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ file: 'creds.ini' })]);
+    const warnings = json.stderr.split('\n').filter((line) => line.startsWith('keyguard: warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(named);
+    expect(json.stderr).not.toMatch(/internal error|\n\s+at /);
+
+    expect(gate(['--format', 'sarif', '--output', sarif]).code).toBe(1);
+    expect(existsSync(sarif) && JSON.parse(readFileSync(sarif, 'utf8')).runs[0].results).toHaveLength(1);
+    const github = gate(['--format', 'github']);
+    expect(github.code).toBe(1);
+    expect(github.stdout).toMatch(/^::warning::this change's policy files do not load/m);
+    expect(github.stdout).toMatch(/^::error file=creds\.ini,line=1,/m);
   });
 });

@@ -1,9 +1,10 @@
+import { messageOf } from '../errors.js';
 import type { Filter, Finding } from '../types.js';
 import type { CommittedFiles } from './repo-files.js';
 
 /** What the gate tells the reviewer beside the findings. */
 export interface GateMessage {
-  level: 'error' | 'notice';
+  level: 'error' | 'warning' | 'notice';
   text: string;
 }
 
@@ -14,7 +15,28 @@ export interface GateMessage {
  */
 export function changedPolicyFiles(fork: CommittedFiles, head: CommittedFiles): string[] {
   const paths = [...new Set([...fork.asked, ...head.asked])].sort();
-  return paths.filter((path) => fork.read(path) !== head.read(path));
+  return paths.filter((path) => {
+    try {
+      return fork.read(path) !== head.read(path);
+    } catch {
+      return true; // unreadable at the head (a symbolic link): changed, and headFiltersOf has said why
+    }
+  });
+}
+
+/**
+ * The pull request's own filters, which only ever produce notices: the gate applies the base's. A policy file
+ * the change breaks (an unknown key, a pattern RE2 refuses, a symbolic link) must not stop the gate before it
+ * reports the findings, or a change could hide its secret, and the SARIF report, behind a bad allowlist line.
+ * Its error becomes one warning, and the change's allows then accept nothing.
+ */
+export async function headFiltersOf(load: () => Promise<Filter[]>): Promise<{ filters: Filter[]; warning?: GateMessage }> {
+  try {
+    return { filters: await load() };
+  } catch (error) {
+    const why = messageOf(error).split('\n')[0];
+    return { filters: [], warning: { level: 'warning', text: `this change's policy files do not load (${why}); the gate applies the base commit's policy and none of the change's allows` } };
+  }
 }
 
 /** Where the gate took its policy from, and what the pull request's own versions of it say. */

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { changedPolicyFiles, type GateMessage, gateMessages } from '../ci/gate.js';
+import { changedPolicyFiles, type GateMessage, gateMessages, headFiltersOf } from '../ci/gate.js';
 import { type CiHistory, type CiRange, ciRange } from '../ci/range.js';
 import { atHeadLines } from '../ci/head-lines.js';
 import { CommittedFiles } from '../ci/repo-files.js';
@@ -8,6 +8,7 @@ import { loadFilters } from '../filters/index.js';
 import { gitOutput, workTreeRoot } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
+import { redactSecrets } from '../report/redact.js';
 import type { ChangeAllow } from '../report/types.js';
 import { rangeFragments, resolveRange } from '../sources/range.js';
 import { refFile, refObjectFragments } from '../sources/ref-objects.js';
@@ -45,8 +46,10 @@ export const ciCommand: CommandModule<object, CiArgs> = {
 
 /** Workflow commands under --format github, so they land on the run; one line on stderr otherwise. */
 function say(message: GateMessage, args: CiArgs): void {
-  if (args.format === 'github' && !args.output) process.stdout.write(`${workflowCommand(message.level, message.text)}\n`);
-  else process.stderr.write(`keyguard: ${message.level === 'error' ? 'error' : 'notice'}: ${message.text}\n`);
+  // Masked like any error: a warning quotes the change's broken policy line, which may hold a key.
+  const text = redactSecrets(message.text);
+  if (args.format === 'github' && !args.output) process.stdout.write(`${workflowCommand(message.level, text)}\n`);
+  else process.stderr.write(`keyguard: ${message.level}: ${text}\n`);
 }
 
 /** A scheduled or manual run: the whole history of its ref, with the ref's own policy (it is the base). */
@@ -80,7 +83,8 @@ async function runCi(args: CiArgs): Promise<number> {
   const forkFiles = new CommittedFiles(cwd, base);
   const headFiles = new CommittedFiles(cwd, head);
   const filters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: tipFiles.read, inlineAllows: false });
-  const headFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read });
+  const headPolicy = await headFiltersOf(() => loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: headFiles.read }));
+  const headFilters = headPolicy.filters;
   const forkFilters = await loadFilters({ cwd, root, baseline: args.baseline, readRepoFile: forkFiles.read, inlineAllows: false });
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
@@ -104,7 +108,7 @@ async function runCi(args: CiArgs): Promise<number> {
         ...gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed: [] }),
       ]
     : gateMessages(findings, { tip, fork: base, headFilters, forkFilters, changed });
-  for (const message of messages) say(message, args);
+  for (const message of headPolicy.warning ? [headPolicy.warning, ...messages] : messages) say(message, args);
   const readAtHead = new CommittedFiles(cwd, head).read;
   const placed = atHeadLines(findings, readAtHead);
   const allowedAt = atHeadLines(changeAllows.map((allowed) => allowed.finding), readAtHead).map((finding, i) => ({ finding, allow: changeAllows[i].allow }));
