@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ciRange } from '../src/ci/range.js';
 import { keyguard } from './helpers/cli.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { Repo, Sandbox } from './helpers/repo.js';
@@ -68,5 +69,43 @@ describe('keyguard ci reports the findings whatever the change does to its own p
     expect(github.code).toBe(1);
     expect(github.stdout).toMatch(/^::warning::this change's policy files do not load/m);
     expect(github.stdout).toMatch(/^::error file=creds\.ini,line=1,/m);
+  });
+});
+
+describe('keyguard ci refuses a GitHub event file of the wrong shape, naming the field', () => {
+  const event = (name: string, text: string) => {
+    const path = sandbox.path(`event-${name}.json`);
+    writeFileSync(path, text);
+    return { CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: path };
+  };
+  const A = 'a'.repeat(40);
+  const B = 'b'.repeat(40);
+
+  it.each([
+    ['null', 'null', /the event is null, not an object/],
+    ['an array', '[]', /the event is an array, not an object/],
+    ['a null before', JSON.stringify({ before: null, after: B, ref: 'refs/heads/x' }), /field "before" is null, not a string/],
+    ['a numeric ref', JSON.stringify({ before: A, after: B, ref: 7 }), /field "ref" is a number, not a string/],
+    ['a numeric after', JSON.stringify({ before: A, after: 7 }), /field "after" is a number, not a string/],
+    ['a string pull request', JSON.stringify({ pull_request: 'x' }), /field "pull_request" is a string, not an object/],
+    ['a null head sha', JSON.stringify({ pull_request: { base: { sha: A }, head: { sha: null } } }), /field "pull_request\.head\.sha" is null, not a string/],
+    ['a numeric default branch', JSON.stringify({ before: '0'.repeat(40), after: B, repository: { default_branch: 1 } }), /field "repository\.default_branch" is a number, not a string/],
+  ])('%s', (name, text, message) => {
+    const env = event(name.replace(/\W/g, '-'), text);
+    expect(() => ciRange(env)).toThrow(message);
+    expect(() => ciRange(env)).toThrow(/^GITHUB_EVENT_PATH .*event-.*\.json: /);
+  });
+
+  it('exits 2 with one line, no internal error', () => {
+    const repo = sandbox.repo('event-shape');
+    repo.commit('base', { 'a.txt': 'a\n' });
+    const { code, stderr } = keyguard(['ci'], { cwd: repo.dir, env: { ...sandbox.env, ...event('cli', JSON.stringify({ before: null, after: B })) } });
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^keyguard: .*GITHUB_EVENT_PATH .*field "before" is null, not a string$/)]);
+  });
+
+  it('still reads well-formed events, absent fields included', () => {
+    expect(ciRange(event('ok-push', JSON.stringify({ before: A, after: B, ref: 'refs/heads/x', deleted: false, repository: { default_branch: 'main' } })))).toMatchObject({ base: A, head: B });
+    expect(ciRange(event('ok-pr', JSON.stringify({ number: 3, pull_request: { number: 3, base: { sha: A, ref: 'main' }, head: { sha: B } } })))).toMatchObject({ base: A, head: B });
   });
 });

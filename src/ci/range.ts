@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, messageOf } from '../errors.js';
+import { checkGithubEvent } from './github-event.js';
 
 /** The commits a CI run must gate: those reachable from `head` and not from `base`. */
 export interface CiRange {
@@ -49,11 +50,14 @@ interface GithubEvent {
 }
 
 function readEvent(path: string): GithubEvent {
+  let event: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as GithubEvent;
+    event = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(`GITHUB_EVENT_PATH ${path}: cannot read the event (${messageOf(error)})`);
   }
+  checkGithubEvent(event, path);
+  return event as GithubEvent;
 }
 
 /** The branch a new branch (or tag) was cut from, as the clone knows it: the default branch's remote-tracking ref. */
