@@ -34,12 +34,15 @@ export const DIFF_ARGS = [
 ];
 
 /**
- * DIFF_ARGS with one unchanged line around each change, for the scans of a change (staged, ranges, a push):
+ * DIFF_ARGS for the scans of a change (staged, ranges, a push), with one unchanged line around each change:
  * a value's name often stands on the line above it (YAML, k8s env lists, XML), unchanged when only the value
  * changes, and the rules that read it there (keywordLinesAbove) need that line. The diff parser keeps it in
  * the fragment, unreported (Fragment.quietLines). A whole history keeps -U0, where git's output is the cost.
+ * And without renames: a file moved out of a path the allowlist accepts (`git mv test/fixtures/creds.ini
+ * deploy/`) is a new file at its new path, all its lines judged by that path's allows, as `keyguard scan`
+ * judges them. A whole history keeps -M: there a moved file's lines were judged when they were added.
  */
-export const CHANGE_DIFF_ARGS = DIFF_ARGS.map((arg) => (arg === '-U0' ? '-U1' : arg));
+export const CHANGE_DIFF_ARGS = DIFF_ARGS.map((arg) => (arg === '-U0' ? '-U1' : arg === '-M' ? '--no-renames' : arg));
 
 /**
  * Settings that change what those commands print and have no option of their own on every command (or none
