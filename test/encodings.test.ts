@@ -1,6 +1,7 @@
 // UTF-16 text and text with NUL bytes, which git calls binary: found in every source, at the line of the
 // decoded text; real binaries stay skipped and counted.
 import { randomBytes } from 'node:crypto';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { textEncoding } from '../src/sources/binary.js';
 import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
@@ -24,6 +25,26 @@ const credentials = (seed: string) => `# exported\r\n[default]\r\naws_access_key
 const png = (seed: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(3000), Buffer.from(`\naws_access_key_id = ${fakeKeyId(seed)}\n`)]);
 const places = (findings: Array<Record<string, unknown>>) => findings.map((f) => `${f.file}:${f.line}:${f.column}`).sort();
 
+/** Known binary formats' magic numbers that are ASCII: a text file can start with them. */
+const ASCII_MAGIC = ['MZ', 'BZh', 'GIF8', '%PDF', 'SQLite f'];
+/** Text that starts with a magic number and holds a key on line 2 (column 19). */
+const magicText = (start: string, seed: string) => `${start} notes\naws_access_key_id=${fakeKeyId(seed)}\nend\n`;
+/** Real binaries of those formats and others, as they start, each with a key line a scan must not read. */
+function realBinaries(seed: string): Record<string, Buffer> {
+  const keyLine = Buffer.from(`\naws_access_key_id = ${fakeKeyId(seed)}\n`);
+  const bytes = (...parts: Array<string | number[] | Buffer>) => Buffer.concat([...parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))), keyLine]);
+  return {
+    'logo.png': png(seed),
+    'data.gz': bytes(gzipSync(randomBytes(3000))),
+    'app.exe': bytes('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00', randomBytes(2000)),
+    'tool.elf': bytes([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], randomBytes(2000)),
+    'data.bz2': bytes('BZh91AY&SY', randomBytes(2000)),
+    'anim.gif': bytes('GIF89a\x01\x00\x01\x00\x80\x00\x00', randomBytes(600)),
+    'doc.pdf': bytes('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 3000 /Filter /FlateDecode >>\nstream\n', deflateSync(randomBytes(3000)), '\nendstream\n'),
+    'app.db': bytes('SQLite format 3\x00\x10\x00\x01\x01\x00\x40\x20\x20', Buffer.alloc(200), randomBytes(1000)),
+  };
+}
+
 describe('textEncoding: how a file is decoded, by its first bytes', () => {
   it('tells UTF-16 with and without a BOM, in both byte orders', () => {
     const text = credentials('detect');
@@ -42,6 +63,15 @@ describe('textEncoding: how a file is decoded, by its first bytes', () => {
     expect(textEncoding(png('magic'))).toBeNull();
     // UTF-8 text with stray NULs is still UTF-8
     expect(textEncoding(Buffer.from('header\0\0\nkey = value\n'))).toBe('utf8');
+    for (const [name, bytes] of Object.entries(realBinaries('magic'))) expect([name, textEncoding(bytes)]).toEqual([name, null]);
+  });
+
+  it('reads text that starts with an ASCII magic number as text, stray NUL or not', () => {
+    for (const start of ASCII_MAGIC) {
+      expect(textEncoding(Buffer.from(magicText(start, 'unit')))).toBe('utf8');
+      expect(textEncoding(Buffer.from(`${magicText(start, 'unit')}\0\n`))).toBe('utf8');
+      expect(textEncoding(Buffer.from(`${magicText(start, 'unit')}Schlüssel ☕`).subarray(0, -1))).toBe('utf8'); // a character cut at the end
+    }
   });
 });
 
@@ -132,5 +162,25 @@ describe('git sources', () => {
     expect(places(repo.keyguardJson(['scan-history'], { cwd }).findings)).toEqual(want);
     expect(places(repo.keyguardJson(['scan-range', '--diff-only', `${base}..${head}`], { cwd }).findings)).toEqual(want);
     expect(places(repo.keyguardJson(['ci', '--base', base], { cwd }).findings)).toEqual(want);
+  });
+
+  it('text .gitattributes calls binary, starting with a magic number: blocked by the hooks, found by the scans; real binaries not', () => {
+    const repo = newRepo();
+    const base = repo.commit('base', { 'README.md': 'x\n', '.gitattributes': '*.txt -diff\n' });
+    expect(repo.keyguard(['install']).code).toBe(0);
+    const texts = Object.fromEntries(ASCII_MAGIC.map((start, i) => [`notes-${i}.txt`, magicText(start, `git-${i}`)]));
+    texts['settings.cfg'] = `${magicText('BZh', 'stray-nul')}\0\n`; // binary to git by its NUL
+    for (const [path, content] of Object.entries({ ...texts, ...realBinaries('git') })) repo.write(path, content);
+    repo.git('add', '-A');
+    const blocked = repo.tryGit('commit', '-q', '-m', 'notes');
+    expect(blocked.code).not.toBe(0);
+    for (const path of Object.keys(texts)) expect(blocked.stderr).toContain(`${path}:2`);
+    const want = Object.keys(texts).map((path) => `${path}:2:19`).sort();
+    expect(places(repo.keyguardJson(['scan', '--staged']).findings)).toEqual(want);
+    expect(repo.keyguard(['scan', '--staged']).stdout).toMatch(/8 binary files skipped/);
+    repo.git('commit', '-q', '--no-verify', '-m', 'notes');
+    expect(places(repo.keyguardJson(['scan-range', `${base}..HEAD`]).findings)).toEqual(want);
+    expect(places(repo.keyguardJson(['scan-history']).findings)).toEqual(want);
+    expect(places(repo.keyguardJson(['scan']).findings)).toEqual(want);
   });
 });

@@ -67,7 +67,7 @@ export class StreamReader {
  * Where the last whole UTF-8 character of `bytes` ends: a sequence cut short by the end of the chunk is
  * decoded with the next one (cutting before its lead byte changes nothing, as decoders resume at a lead byte).
  */
-function wholeCharactersEnd(bytes: Buffer): number {
+export function wholeCharactersEnd(bytes: Uint8Array): number {
   for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
     const byte = bytes[i];
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead

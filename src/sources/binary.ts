@@ -1,6 +1,9 @@
 // Binary files are skipped (and counted), but a text file with a stray NUL byte is still text: git-secrets
 // skips any file git calls binary, so a key written before a NUL passes it. So is UTF-16 text, what Windows
 // PowerShell 5.1's `>` and regedit write: half its bytes are NULs.
+import { isUtf8 } from 'node:buffer';
+import { wholeCharactersEnd } from '../git/reader.js';
+
 
 const MAGIC: readonly number[][] = [
   [0x7f, 0x45, 0x4c, 0x46], // ELF
@@ -26,16 +29,33 @@ export const SAMPLE = 8000;
 /** Tab, newline, form feed, carriage return and escape are text; other code points below 32 are not. */
 const isControl = (c: number) => c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 27;
 
+const printable = (byte: number) => byte >= 32 && byte < 127;
+
 /**
- * True for a known binary format, or when over 30% of the first 8,000 bytes are control bytes: binary
- * formats are thick with NULs, while a text file with a few stray ones is still text worth scanning.
+ * True when over 30% of the first 8,000 bytes are control bytes (binary formats are thick with NULs, while a
+ * text file with a few stray ones is still text worth scanning), or for a known binary format's magic number:
+ * one with a byte no text starts with (\x89PNG, \x7fELF, PK\x03\x04), or a printable one followed by what no
+ * UTF-8 text holds, a control byte other than NUL or an invalid sequence. `MZ`, `BZh`, `GIF8` and `%PDF` alone
+ * say nothing: a text file (one that `.gitattributes` calls binary, say) can start with them, while a real
+ * file of those formats has such bytes within its first few (MZ\x90, a GIF's sizes, a PDF's binary-marker
+ * comment, compressed data).
  */
 export function isBinary(head: Uint8Array): boolean {
-  if (MAGIC.some((magic) => magic.every((byte, i) => head[i] === byte))) return true;
   const n = Math.min(head.length, SAMPLE);
   let control = 0;
-  for (let i = 0; i < n; i++) if (isControl(head[i])) control++;
-  return control * 10 > n * 3;
+  let nul = 0;
+  for (let i = 0; i < n; i++) {
+    if (!isControl(head[i])) continue;
+    control++;
+    if (head[i] === 0) nul++;
+  }
+  if (control * 10 > n * 3) return true;
+  const magic = MAGIC.find((bytes) => bytes.every((byte, i) => head[i] === byte));
+  if (!magic) return false;
+  if (!magic.every(printable)) return true;
+  const sample = head.subarray(0, n);
+  // The sample's end may cut a character: what comes before it is what must be valid.
+  return control > nul || !isUtf8(sample.subarray(0, wholeCharactersEnd(sample)));
 }
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
