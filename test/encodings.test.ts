@@ -19,6 +19,14 @@ function utf16(text: string, { be = false, bom = true } = {}): Buffer {
   return be ? bytes.swap16() : bytes;
 }
 
+/** `text` as UTF-32, little- or big-endian, with or without a byte order mark. */
+function utf32(text: string, { be = false, bom = true } = {}): Buffer {
+  const points = [...`${bom ? '\ufeff' : ''}${text}`].map((c) => c.codePointAt(0)!);
+  const bytes = Buffer.alloc(points.length * 4);
+  points.forEach((point, i) => (be ? bytes.writeUInt32BE(point, i * 4) : bytes.writeUInt32LE(point, i * 4)));
+  return bytes;
+}
+
 /** What PowerShell's `>` writes: CRLF lines, the key pair on lines 3 and 4. */
 const credentials = (seed: string) => `# exported\r\n[default]\r\naws_access_key_id = ${fakeKeyId(seed)}\r\naws_secret_access_key = ${fakeSecret(seed)}\r\n`;
 // A PNG header and random bytes: a real binary, with a key-like line that must not be read.
@@ -46,13 +54,22 @@ function realBinaries(seed: string): Record<string, Buffer> {
 }
 
 describe('textEncoding: how a file is decoded, by its first bytes', () => {
-  it('tells UTF-16 with and without a BOM, in both byte orders', () => {
+  it.each([
+    ['utf16', utf16],
+    ['utf32', utf32],
+  ] as const)('tells %s with and without a BOM, in both byte orders (UTF-32 before UTF-16)', (name, encode) => {
     const text = credentials('detect');
-    expect(textEncoding(utf16(text))).toBe('utf16le');
-    expect(textEncoding(utf16(text, { be: true }))).toBe('utf16be');
-    expect(textEncoding(utf16(text, { bom: false }))).toBe('utf16le');
-    expect(textEncoding(utf16(text, { be: true, bom: false }))).toBe('utf16be');
-    expect(textEncoding(utf16('Schlüssel = café ☕\r\n'))).toBe('utf16le'); // non-ASCII with a BOM
+    expect(textEncoding(encode(text))).toBe(`${name}le`);
+    expect(textEncoding(encode(text, { be: true }))).toBe(`${name}be`);
+    expect(textEncoding(encode(text, { bom: false }))).toBe(`${name}le`);
+    expect(textEncoding(encode(text, { be: true, bom: false }))).toBe(`${name}be`);
+    expect(textEncoding(encode('Schlüssel = café ☕ 🔑\r\n'))).toBe(`${name}le`); // non-ASCII with a BOM
+  });
+
+  it('takes no random data after a chance UTF-32 BOM for UTF-32', () => {
+    // Random data after a chance BOM is no UTF-32 (units past U+10FFFF); what it is then is what it was before.
+    for (let i = 0; i < 20; i++) expect(textEncoding(Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), randomBytes(4000)]))).toBeNull();
+    for (let i = 0; i < 20; i++) expect(textEncoding(Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), randomBytes(4000)]))).not.toBe('utf32be');
   });
 
   it('keeps binaries binary: random bytes after a chance BOM, 16-bit data, magic numbers', () => {
@@ -84,11 +101,15 @@ describe('scan', () => {
     repo.write('be.ini', utf16(credentials('be'), { be: true, bom: false }));
     repo.write('odd.ini', Buffer.concat([utf16(credentials('odd')), Buffer.from([0x41])])); // a stray last byte
     repo.write('logo.png', png('scan'));
+    repo.write('le32-bom.ini', utf32(credentials('le32-bom')));
+    repo.write('be32.ini', utf32(credentials('be32'), { be: true, bom: false }));
+    // A character past U+FFFF before the key: columns count UTF-16 units, as for every other text.
+    repo.write('emoji32.ini', utf32(credentials('emoji32').replace('# exported', '# 🔑 exported')));
     const { code, findings, stdout } = { ...repo.keyguardJson(['scan', '--no-git', '.']), stdout: repo.keyguard(['scan', '--no-git', '.']).stdout };
     expect(code).toBe(1);
-    const files = ['be-bom.ini', 'be.ini', 'le-bom.ini', 'le.ini', 'odd.ini'];
+    const files = ['be-bom.ini', 'be.ini', 'be32.ini', 'emoji32.ini', 'le-bom.ini', 'le.ini', 'le32-bom.ini', 'odd.ini'];
     expect(places(findings)).toEqual(files.flatMap((file) => [`${file}:3:21`, `${file}:4:25`]));
-    expect(stdout).toMatch(/5 files scanned; 1 binary file skipped/);
+    expect(stdout).toMatch(/8 files scanned; 1 binary file skipped/);
   });
 
   it('reports nothing for UTF-16 hard negatives: the documented example key, a hash, a UUID', () => {
@@ -106,11 +127,12 @@ describe('git sources', () => {
     const base = repo.commit('base', { 'README.md': 'hello\n', 'regedit.reg': utf16('Windows Registry Editor Version 5.00\r\n') });
     repo.write('regedit.reg', utf16(`Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\App]\r\n"aws_access_key_id"="${fakeKeyId('reg')}"\r\n`));
     repo.write('ps/out.txt', utf16(credentials('ps'), { bom: false }));
+    repo.write('ps/out32.txt', utf32(credentials('ps32')));
     repo.write('dump.dat', Buffer.concat([Buffer.from('\0\0\0header\n'), Buffer.from(`more\nAWS_ACCESS_KEY_ID=${fakeKeyId('nul')}\n`)]));
     repo.write('logo.png', png('git'));
     return { repo, base };
   }
-  const expected = ['dump.dat:3:19', 'ps/out.txt:3:21', 'ps/out.txt:4:25', 'regedit.reg:4:22'];
+  const expected = ['dump.dat:3:19', 'ps/out.txt:3:21', 'ps/out.txt:4:25', 'ps/out32.txt:3:21', 'ps/out32.txt:4:25', 'regedit.reg:4:22'];
 
   it('pre-commit: a real commit is blocked at the lines of the decoded text', () => {
     const { repo } = leaky();
@@ -118,7 +140,7 @@ describe('git sources', () => {
     repo.git('add', '-A');
     const blocked = repo.tryGit('commit', '-q', '-m', 'export settings');
     expect(blocked.code).not.toBe(0);
-    for (const place of ['dump.dat:3', 'ps/out.txt:3', 'ps/out.txt:4', 'regedit.reg:4']) expect(blocked.stderr).toContain(place);
+    for (const place of ['dump.dat:3', 'ps/out.txt:3', 'ps/out.txt:4', 'ps/out32.txt:3', 'regedit.reg:4']) expect(blocked.stderr).toContain(place);
     expect(places(repo.keyguardJson(['scan', '--staged']).findings)).toEqual(expected);
     expect(repo.keyguard(['scan', '--staged']).stdout).toMatch(/1 binary file skipped/);
   });

@@ -58,12 +58,16 @@ export function isBinary(head: Uint8Array): boolean {
   return control > nul || !isUtf8(sample.subarray(0, wholeCharactersEnd(sample)));
 }
 
-export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
+export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be';
 
-/** The UTF-16 code units of the sample, read in the given byte order. */
-function* codeUnits(head: Uint8Array, littleEndian: boolean, from: number): Generator<number> {
-  const end = from + Math.floor((Math.min(head.length, SAMPLE) - from) / 2) * 2;
-  for (let i = from; i < end; i += 2) yield littleEndian ? head[i] | (head[i + 1] << 8) : (head[i] << 8) | head[i + 1];
+/** The code units of the sample, `width` bytes each (2: UTF-16, 4: UTF-32), read in the given byte order. */
+function* codeUnits(head: Uint8Array, width: 2 | 4, littleEndian: boolean, from: number): Generator<number> {
+  const end = from + Math.floor((Math.min(head.length, SAMPLE) - from) / width) * width;
+  for (let i = from; i < end; i += width) {
+    let unit = 0;
+    for (let b = 0; b < width; b++) unit = unit * 256 + head[littleEndian ? i + width - 1 - b : i + b];
+    yield unit;
+  }
 }
 
 /** Fewer code units than this tell nothing: a short binary could pass for them. */
@@ -71,20 +75,24 @@ const MIN_UNITS = 4;
 
 /**
  * With a BOM, the sample passes the same test as isBinary, on code units, and holds no broken surrogate pair
- * (random data after a chance BOM has many); without one, at least 9 in 10 of its code units must be
- * printable ASCII or whitespace (so a UTF-8 or binary file cannot pass: nine in ten of its byte pairs would
- * need a NUL in the same place).
+ * in UTF-16, no unit past U+10FFFF or in the surrogates in UTF-32 (random data after a chance BOM has many);
+ * without one, at least 9 in 10 of its code units must be printable ASCII or whitespace (so a UTF-8 or binary
+ * file cannot pass: nine in ten of its units would need NULs in the same places).
  */
-function utf16Text(head: Uint8Array, littleEndian: boolean, bom: boolean): boolean {
+function unitText(head: Uint8Array, width: 2 | 4, littleEndian: boolean, bom: boolean): boolean {
   let units = 0;
   let ascii = 0;
   let control = 0;
   let highSurrogate = false;
-  for (const unit of codeUnits(head, littleEndian, bom ? 2 : 0)) {
+  for (const unit of codeUnits(head, width, littleEndian, bom ? width : 0)) {
     units++;
     if (isControl(unit)) control++;
     else if (unit < 127) ascii++;
     const low = unit >= 0xdc00 && unit <= 0xdfff;
+    if (width === 4) {
+      if (unit > 0x10ffff || low || (unit >= 0xd800 && unit <= 0xdbff)) return false;
+      continue;
+    }
     if (low !== highSurrogate) return false;
     highSurrogate = unit >= 0xd800 && unit <= 0xdbff;
   }
@@ -92,15 +100,28 @@ function utf16Text(head: Uint8Array, littleEndian: boolean, bom: boolean): boole
 }
 
 /**
- * How to decode a file by its first bytes (up to SAMPLE): UTF-16 with a byte order mark, or without one when
- * its code units are mostly ASCII (one byte of each pair NUL, the other printable); else UTF-8, or null for a
- * binary (see isBinary). Non-ASCII UTF-16 without a BOM stays binary: nothing cheap tells it from data.
+ * How to decode a file by its first bytes (up to SAMPLE): UTF-32 or UTF-16 with a byte order mark, or without
+ * one when its code units are mostly ASCII (the other bytes of each unit NUL, one printable); else UTF-8, or
+ * null for a binary (see isBinary). Non-ASCII UTF-16 or UTF-32 without a BOM stays binary: nothing cheap tells
+ * it from data.
  */
 export function textEncoding(head: Uint8Array): TextEncoding | null {
-  if (head[0] === 0xff && head[1] === 0xfe) return utf16Text(head, true, true) ? 'utf16le' : null;
-  if (head[0] === 0xfe && head[1] === 0xff) return utf16Text(head, false, true) ? 'utf16be' : null;
-  // A NUL in the first pair is where UTF-16 of ASCII text has one, and UTF-8 text almost never does.
-  if (head[1] === 0 && head[0] !== 0 && utf16Text(head, true, false)) return 'utf16le';
-  if (head[0] === 0 && head[1] !== 0 && utf16Text(head, false, false)) return 'utf16be';
+  // UTF-32LE's BOM starts as UTF-16LE's does: tried first.
+  if (head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0 && unitText(head, 4, true, true)) return 'utf32le';
+  if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff && unitText(head, 4, false, true)) return 'utf32be';
+  if (head[0] === 0xff && head[1] === 0xfe) return unitText(head, 2, true, true) ? 'utf16le' : null;
+  if (head[0] === 0xfe && head[1] === 0xff) return unitText(head, 2, false, true) ? 'utf16be' : null;
+  // NULs in the first unit where UTF-32 or UTF-16 of ASCII text has them, and UTF-8 text almost never does.
+  if (head[0] !== 0 && head[1] === 0 && head[2] === 0 && head[3] === 0 && unitText(head, 4, true, false)) return 'utf32le';
+  if (head[0] === 0 && head[1] === 0 && head[2] === 0 && head[3] !== 0 && unitText(head, 4, false, false)) return 'utf32be';
+  if (head[1] === 0 && head[0] !== 0 && unitText(head, 2, true, false)) return 'utf16le';
+  if (head[0] === 0 && head[1] !== 0 && unitText(head, 2, false, false)) return 'utf16be';
   return isBinary(head) ? null : 'utf8';
+}
+
+/** How many first bytes of a text of that encoding are its byte order mark (no character of the text: it would shift the first line's columns). */
+export function bomLength(head: Uint8Array, encoding: TextEncoding): number {
+  if (encoding === 'utf16le' || encoding === 'utf16be') return head[0] === 0xff || head[0] === 0xfe ? 2 : 0;
+  if (encoding === 'utf32le' || encoding === 'utf32be') return head[0] === 0xff || head[2] === 0xfe ? 4 : 0;
+  return 0;
 }

@@ -6,7 +6,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { SAMPLE, textEncoding } from './binary.js';
+import { bomLength, SAMPLE, textEncoding } from './binary.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { nameFragment } from './names.js';
 
@@ -89,6 +89,35 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
   }
 }
 
+/**
+ * A UTF-32 stream decoded (StringDecoder reads no UTF-32): each code unit written as UTF-16LE, what is no code
+ * point as U+FFFD, a unit cut by the end of a chunk held for the rest of it.
+ */
+class Utf32Decoder {
+  private held: Buffer | null = null;
+
+  constructor(private readonly littleEndian: boolean) {}
+
+  write(chunk: Buffer): string {
+    const bytes = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    const whole = bytes.length & ~3;
+    this.held = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : null;
+    const out = Buffer.allocUnsafe(whole); // two UTF-16 units at most for each UTF-32 one
+    let length = 0;
+    for (let i = 0; i < whole; i += 4) {
+      let unit = this.littleEndian ? bytes.readUInt32LE(i) : bytes.readUInt32BE(i);
+      if (unit > 0x10ffff || (unit >= 0xd800 && unit <= 0xdfff)) unit = 0xfffd;
+      if (unit < 0x10000) length = out.writeUInt16LE(unit, length);
+      else length = out.writeUInt16LE(0xdc00 + ((unit - 0x10000) & 0x3ff), out.writeUInt16LE(0xd800 + ((unit - 0x10000) >> 10), length));
+    }
+    return out.toString('utf16le', 0, length);
+  }
+
+  end(): string {
+    return this.held ? '\ufffd' : '';
+  }
+}
+
 /** Bytes of a UTF-16BE stream swapped into UTF-16LE, which StringDecoder reads; an odd last byte waits for its pair. */
 class ByteSwapper {
   private odd: Buffer | null = null;
@@ -120,11 +149,11 @@ async function* withHead(bytes: AsyncIterable<Buffer> | Iterable<Buffer>): Async
 }
 
 /**
- * Decodes a byte stream as text (UTF-8, or UTF-16 by textEncoding), refusing binaries by their first bytes.
+ * Decodes a byte stream as text (UTF-8, UTF-16 or UTF-32 by textEncoding), refusing binaries by their first bytes.
  * Counts the stream in stats.files or stats.binarySkipped, so every content source counts the same way.
  */
 export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
-  let decoder: StringDecoder | null = null;
+  let decoder: StringDecoder | Utf32Decoder | null = null;
   let swapper: ByteSwapper | null = null;
   for await (let chunk of withHead(bytes)) {
     stats.bytes += chunk.length;
@@ -136,10 +165,10 @@ export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, s
         return;
       }
       stats.files++;
-      decoder = new StringDecoder(encoding === 'utf8' ? 'utf8' : 'utf16le');
+      if (encoding === 'utf32le' || encoding === 'utf32be') decoder = new Utf32Decoder(encoding === 'utf32le');
+      else decoder = new StringDecoder(encoding === 'utf8' ? 'utf8' : 'utf16le');
       if (encoding === 'utf16be') swapper = new ByteSwapper();
-      // A UTF-16 byte order mark is no character of the text (it would shift the first line's columns).
-      if (encoding !== 'utf8' && (chunk[0] === 0xff || chunk[0] === 0xfe)) chunk = chunk.subarray(2);
+      chunk = chunk.subarray(bomLength(chunk, encoding));
     }
     yield decoder.write(swapper ? swapper.swap(chunk) : chunk);
   }
