@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { textEncoding } from '../src/sources/binary.js';
+import { textEncoding } from '../src/text-encoding.js';
 import { EXAMPLE_KEY_ID, fakeKeyId, fakeSecret } from './helpers/keys.js';
 import { Sandbox } from './helpers/repo.js';
 

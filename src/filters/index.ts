@@ -11,7 +11,7 @@ import { GITLEAKSIGNORE_FILE, gitleaksIgnorePlaces, gitleaksPlaceFilter, gitleak
 import { inlineAllowFilter } from './inline.js';
 import { LinearRegex } from './linear-regex.js';
 import { knownRuleIds } from '../rules/load.js';
-import { textEncoding } from '../sources/binary.js';
+import { textEncoding } from '../text-encoding.js';
 import type { Filter } from '../types.js';
 
 /**

@@ -6,7 +6,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { bomLength, SAMPLE, textEncoding } from './binary.js';
+import { bomLength, SAMPLE, textEncoding } from '../text-encoding.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { nameFragment } from './names.js';
 

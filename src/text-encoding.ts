@@ -2,8 +2,7 @@
 // skips any file git calls binary, so a key written before a NUL passes it. So is UTF-16 text, what Windows
 // PowerShell 5.1's `>` and regedit write: half its bytes are NULs.
 import { isUtf8 } from 'node:buffer';
-import { wholeCharactersEnd } from '../git/reader.js';
-
+import { wholeCharactersEnd } from './git/reader.js';
 
 const MAGIC: readonly number[][] = [
   [0x7f, 0x45, 0x4c, 0x46], // ELF
