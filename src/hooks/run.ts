@@ -189,8 +189,8 @@ function advice(scan: HookScan): string {
     `     The entry in ${ALLOWLIST_FILE} then holds for the hooks, the push, \`scan-history\` and \`scan-range\`. The CI gate`,
     `     (\`keyguard ci\`) reads allows from the base branch: it passes once ${ALLOWLIST_FILE} with the entry has landed`,
     '     there (merge it first, through review), or when your CI runs `keyguard ci --trust-pr-allows`. An inline',
-    '     `keyguard:allow` comment at the end of the line passes the hooks too, but the CI gate honours it only',
-    '     with --trust-pr-allows.',
+    '     `keyguard:allow` comment ending a line that holds that one secret alone passes the hooks too, but the CI',
+    '     gate honours it only with --trust-pr-allows.',
     '',
   ].join('\n');
 }
