@@ -179,3 +179,27 @@ describe('keyguard ci on a GitHub push of a tag', () => {
     }
   });
 });
+
+describe('keyguard ci in a GitLab tag pipeline', () => {
+  it('scans the tag\'s message and what the tag brings, and calls it a tag', () => {
+    const { remote } = guarded();
+    const clone = sandbox.repo(`refs-gitlab-${repos}`);
+    clone.git('remote', 'add', 'origin', remote.dir);
+    clone.git('fetch', '-q', 'origin');
+    clone.git('checkout', '-q', '-b', 'main', 'origin/main');
+    const gate = (tag: string, format = 'json') => {
+      const env = { ...clone.env, GITLAB_CI: 'true', CI_COMMIT_TAG: tag, CI_COMMIT_BEFORE_SHA: '0'.repeat(40), CI_COMMIT_SHA: clone.git('rev-parse', `${tag}^{commit}`).trim(), CI_DEFAULT_BRANCH: 'main' };
+      return keyguard(['ci', '--format', format], { cwd: clone.dir, env });
+    };
+    clone.git('tag', '-a', 'v2.0', '-m', `release; deploy key ${fakeKeyId('gitlab-tag')}`);
+    const tagged = gate('v2.0');
+    expect(tagged.code).toBe(1);
+    expect(found(tagged)).toEqual(['(tag v2.0)']);
+    expect(gate('v2.0', 'text').stdout).toContain('in GitLab pipeline of new tag v2.0 (');
+    // hard negatives: a clean annotated tag and a lightweight one, on commits the default branch has
+    clone.git('tag', '-a', '-m', `docs use ${EXAMPLE_KEY_ID}`, 'v1.9');
+    clone.git('tag', 'light');
+    expect(gate('v1.9').code).toBe(0);
+    expect(gate('light').code).toBe(0);
+  });
+});

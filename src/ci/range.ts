@@ -107,6 +107,12 @@ function gitlabRange(env: NodeJS.ProcessEnv): CiRange | null {
   if (env.CI_COMMIT_BRANCH && env.CI_COMMIT_BRANCH !== env.CI_DEFAULT_BRANCH) {
     return { base: newBranchBase(env.CI_DEFAULT_BRANCH, 'GitLab pipeline'), head, origin: `GitLab pipeline of new branch ${env.CI_COMMIT_BRANCH}` };
   }
+  // A tag pipeline (no before, CI_COMMIT_SHA the tagged commit): what the tag brings that the default branch
+  // lacks, and the tag's own object (its message), as a GitHub push of a new tag.
+  if (env.CI_COMMIT_TAG) {
+    const ref = `refs/tags/${env.CI_COMMIT_TAG}`;
+    return { base: newBranchBase(env.CI_DEFAULT_BRANCH, 'GitLab pipeline', 'tag'), head, origin: `GitLab pipeline of new tag ${env.CI_COMMIT_TAG}`, pushed: { ref, object: ref } };
+  }
   return null;
 }
 
