@@ -2,6 +2,7 @@
 // skips any file git calls binary, so a key written before a NUL passes it. So is UTF-16 text, what Windows
 // PowerShell 5.1's `>` and regedit write: half its bytes are NULs.
 import { isUtf8 } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import { wholeCharactersEnd } from './git/reader.js';
 
 const MAGIC: readonly number[][] = [
@@ -123,4 +124,78 @@ export function bomLength(head: Uint8Array, encoding: TextEncoding): number {
   if (encoding === 'utf16le' || encoding === 'utf16be') return head[0] === 0xff || head[0] === 0xfe ? 2 : 0;
   if (encoding === 'utf32le' || encoding === 'utf32be') return head[0] === 0xff || head[2] === 0xfe ? 4 : 0;
   return 0;
+}
+
+/**
+ * A UTF-32 stream decoded (StringDecoder reads no UTF-32): each code unit written as UTF-16LE, what is no code
+ * point as U+FFFD, a unit cut by the end of a chunk held for the rest of it.
+ */
+class Utf32Decoder {
+  private held: Buffer | null = null;
+
+  constructor(private readonly littleEndian: boolean) {}
+
+  write(chunk: Buffer): string {
+    const bytes = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    const whole = bytes.length & ~3;
+    this.held = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : null;
+    const out = Buffer.allocUnsafe(whole); // two UTF-16 units at most for each UTF-32 one
+    let length = 0;
+    for (let i = 0; i < whole; i += 4) {
+      let unit = this.littleEndian ? bytes.readUInt32LE(i) : bytes.readUInt32BE(i);
+      if (unit > 0x10ffff || (unit >= 0xd800 && unit <= 0xdfff)) unit = 0xfffd;
+      if (unit < 0x10000) length = out.writeUInt16LE(unit, length);
+      else length = out.writeUInt16LE(0xdc00 + ((unit - 0x10000) & 0x3ff), out.writeUInt16LE(0xd800 + ((unit - 0x10000) >> 10), length));
+    }
+    return out.toString('utf16le', 0, length);
+  }
+
+  end(): string {
+    return this.held ? '\ufffd' : '';
+  }
+}
+
+/** Bytes of a UTF-16BE stream swapped into UTF-16LE, which StringDecoder reads; an odd last byte waits for its pair. */
+class ByteSwapper {
+  private odd: Buffer | null = null;
+
+  swap(chunk: Buffer): Buffer {
+    const bytes = this.odd ? Buffer.concat([this.odd, chunk]) : Buffer.from(chunk);
+    const even = bytes.length & ~1;
+    this.odd = even < bytes.length ? bytes.subarray(even) : null;
+    return bytes.subarray(0, even).swap16();
+  }
+}
+
+/**
+ * Text of `encoding`, decoded chunk by chunk without its byte order mark: StringDecoder for UTF-8 and UTF-16
+ * (UTF-16BE swapped into LE first), Utf32Decoder for UTF-32, which Node cannot decode.
+ */
+export class TextDecoding {
+  private readonly decoder: StringDecoder | Utf32Decoder;
+  private readonly swapper: ByteSwapper | null;
+  private started = false;
+
+  constructor(private readonly encoding: TextEncoding) {
+    this.decoder = encoding === 'utf32le' || encoding === 'utf32be' ? new Utf32Decoder(encoding === 'utf32le') : new StringDecoder(encoding === 'utf8' ? 'utf8' : 'utf16le');
+    this.swapper = encoding === 'utf16be' ? new ByteSwapper() : null;
+  }
+
+  write(chunk: Buffer): string {
+    if (!this.started) {
+      this.started = true;
+      chunk = chunk.subarray(bomLength(chunk, this.encoding));
+    }
+    return this.decoder.write(this.swapper ? this.swapper.swap(chunk) : chunk);
+  }
+
+  end(): string {
+    return this.decoder.end();
+  }
+}
+
+/** A whole buffer's text, decoded as a scanned file's is (as UTF-8 when textEncoding finds it binary). */
+export function decodeText(bytes: Buffer): string {
+  const decoding = new TextDecoding(textEncoding(bytes) ?? 'utf8');
+  return decoding.write(bytes) + decoding.end();
 }

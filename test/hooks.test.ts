@@ -108,11 +108,13 @@ describe('configuration errors', () => {
     expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
   });
 
-  it('read a staged .keyguardallow that PowerShell 5.1 wrote in UTF-16', () => {
+  it('read a staged .keyguardallow that PowerShell 5.1 wrote in UTF-16 (or one in UTF-32)', () => {
     const repo = guarded();
     for (const [name, bytes] of [
       ['le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('path config/**\r\n', 'utf16le')])],
       ['be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('path config/**\r\n', 'utf16le').swap16()])],
+      // UTF-32 too, decoded as a scanned file is (one decoder for both)
+      ['32', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), ...[...'path config/**\r\n'].map((c) => Buffer.from([c.charCodeAt(0), 0, 0, 0]))])],
     ] as const) {
       repo.write('.keyguardallow', bytes).write('config/credentials', `${credentials}# ${name}\n`).git('add', '.');
       const result = repo.tryGit('commit', '-m', `allowed fixture ${name}`);

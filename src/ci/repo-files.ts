@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { policyText, symlinkRefusal } from '../filters/index.js';
+import { symlinkRefusal } from '../filters/index.js';
+import { decodeText } from '../text-encoding.js';
 import { storedObjectsEnv } from '../git/stream.js';
 
 /** A repository file's text as one commit holds it, or null when that commit has no such file. */
@@ -72,7 +73,7 @@ export class CommittedFiles {
         continue;
       }
       const size = Number(header[2]);
-      this.fetched.set(path, header[1] === 'blob' ? policyText(out.subarray(at, at + size)) : null);
+      this.fetched.set(path, header[1] === 'blob' ? decodeText(out.subarray(at, at + size)) : null);
       at += size + 1;
     }
     try {
@@ -92,7 +93,7 @@ export class CommittedFiles {
     let text: string;
     try {
       // "COMMIT:./path" would be relative to cwd; "COMMIT:path" is relative to the top of the repository.
-      text = policyText(this.git(['cat-file', 'blob', `${this.commit}:${path}`]));
+      text = decodeText(this.git(['cat-file', 'blob', `${this.commit}:${path}`]));
     } catch {
       return null;
     }

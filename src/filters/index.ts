@@ -11,7 +11,7 @@ import { GITLEAKSIGNORE_FILE, gitleaksIgnorePlaces, gitleaksPlaceFilter, gitleak
 import { inlineAllowFilter } from './inline.js';
 import { LinearRegex } from './linear-regex.js';
 import { knownRuleIds } from '../rules/load.js';
-import { textEncoding } from '../text-encoding.js';
+import { decodeText } from '../text-encoding.js';
 import type { Filter } from '../types.js';
 
 /**
@@ -50,25 +50,13 @@ export interface FilterContext {
 export const symlinkRefusal = (path: string) =>
   new UsageError(`${path} is a symbolic link: keyguard reads allowlists and baselines only as regular files (a link can point out of the repository)`);
 
-/**
- * A policy file's text, decoded as scanned files are (textEncoding): UTF-8, or the UTF-16 Windows tools write
- * (PowerShell 5.1's `>`), without its byte order mark.
- */
-export function policyText(bytes: Buffer): string {
-  const encoding = textEncoding(bytes);
-  if (encoding === null || encoding === 'utf8') return bytes.toString('utf8');
-  const from = bytes[0] === 0xff || bytes[0] === 0xfe ? 2 : 0;
-  const units = bytes.subarray(from, from + ((bytes.length - from) & ~1));
-  return (encoding === 'utf16be' ? Buffer.from(units).swap16() : units).toString('utf16le');
-}
-
 /** Reads files below `base` (or at an absolute path) from disk; null when there is none. A symbolic link is an error (symlinkRefusal). */
 export function diskReader(base: string): (path: string) => string | null {
   return (path) => {
     try {
       const absolute = resolve(base, path);
       if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) throw symlinkRefusal(path);
-      return policyText(readFileSync(absolute));
+      return decodeText(readFileSync(absolute)); // UTF-16 too: what PowerShell 5.1's `>` writes
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const code = (error as NodeJS.ErrnoException).code;

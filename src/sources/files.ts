@@ -1,12 +1,11 @@
 import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { UsageError, messageOf } from '../errors.js';
 import { workTreeRoot } from '../git/repo.js';
 import { gitStream, records } from '../git/stream.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { bomLength, SAMPLE, textEncoding } from '../text-encoding.js';
+import { SAMPLE, TextDecoding, textEncoding } from '../text-encoding.js';
 import { chunkText, type FragmentBase } from './chunker.js';
 import { nameFragment } from './names.js';
 
@@ -89,47 +88,6 @@ export async function* listTargets(paths: string[], options: ListOptions): Async
   }
 }
 
-/**
- * A UTF-32 stream decoded (StringDecoder reads no UTF-32): each code unit written as UTF-16LE, what is no code
- * point as U+FFFD, a unit cut by the end of a chunk held for the rest of it.
- */
-class Utf32Decoder {
-  private held: Buffer | null = null;
-
-  constructor(private readonly littleEndian: boolean) {}
-
-  write(chunk: Buffer): string {
-    const bytes = this.held ? Buffer.concat([this.held, chunk]) : chunk;
-    const whole = bytes.length & ~3;
-    this.held = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : null;
-    const out = Buffer.allocUnsafe(whole); // two UTF-16 units at most for each UTF-32 one
-    let length = 0;
-    for (let i = 0; i < whole; i += 4) {
-      let unit = this.littleEndian ? bytes.readUInt32LE(i) : bytes.readUInt32BE(i);
-      if (unit > 0x10ffff || (unit >= 0xd800 && unit <= 0xdfff)) unit = 0xfffd;
-      if (unit < 0x10000) length = out.writeUInt16LE(unit, length);
-      else length = out.writeUInt16LE(0xdc00 + ((unit - 0x10000) & 0x3ff), out.writeUInt16LE(0xd800 + ((unit - 0x10000) >> 10), length));
-    }
-    return out.toString('utf16le', 0, length);
-  }
-
-  end(): string {
-    return this.held ? '\ufffd' : '';
-  }
-}
-
-/** Bytes of a UTF-16BE stream swapped into UTF-16LE, which StringDecoder reads; an odd last byte waits for its pair. */
-class ByteSwapper {
-  private odd: Buffer | null = null;
-
-  swap(chunk: Buffer): Buffer {
-    const bytes = this.odd ? Buffer.concat([this.odd, chunk]) : Buffer.from(chunk);
-    const even = bytes.length & ~1;
-    this.odd = even < bytes.length ? bytes.subarray(even) : null;
-    return bytes.subarray(0, even).swap16();
-  }
-}
-
 /** The first chunks of a stream, joined, until they hold SAMPLE bytes or the stream ends: what textEncoding reads. */
 async function* withHead(bytes: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
   let head: Buffer[] | null = [];
@@ -153,11 +111,10 @@ async function* withHead(bytes: AsyncIterable<Buffer> | Iterable<Buffer>): Async
  * Counts the stream in stats.files or stats.binarySkipped, so every content source counts the same way.
  */
 export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, stats: ScanStats): AsyncGenerator<string> {
-  let decoder: StringDecoder | Utf32Decoder | null = null;
-  let swapper: ByteSwapper | null = null;
-  for await (let chunk of withHead(bytes)) {
+  let decoding: TextDecoding | null = null;
+  for await (const chunk of withHead(bytes)) {
     stats.bytes += chunk.length;
-    if (!decoder) {
+    if (!decoding) {
       const encoding = textEncoding(chunk);
       if (!encoding) {
         stats.bytes -= chunk.length;
@@ -165,14 +122,11 @@ export async function* textOf(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, s
         return;
       }
       stats.files++;
-      if (encoding === 'utf32le' || encoding === 'utf32be') decoder = new Utf32Decoder(encoding === 'utf32le');
-      else decoder = new StringDecoder(encoding === 'utf8' ? 'utf8' : 'utf16le');
-      if (encoding === 'utf16be') swapper = new ByteSwapper();
-      chunk = chunk.subarray(bomLength(chunk, encoding));
+      decoding = new TextDecoding(encoding);
     }
-    yield decoder.write(swapper ? swapper.swap(chunk) : chunk);
+    yield decoding.write(chunk);
   }
-  const rest = decoder?.end();
+  const rest = decoding?.end();
   if (rest) yield rest;
 }
 
