@@ -39,3 +39,26 @@ describe.skipIf(!LIBRARY)("git's output in 64 KB blocks", () => {
     expect(seenLines().find((line) => line.startsWith('log --all|'))).toBe(`log --all|65536|${LIBRARY}:${LIBRARY}`);
   });
 });
+
+// glibc's allocator, told to keep freed memory in the gits keyguard streams (src/git/spawn.ts): git's page
+// faults and system time, not its output, change; other C libraries ignore the variables.
+describe("git's allocator", () => {
+  const repo = sandbox.repo('allocator');
+  repo.commit('config', { 'config.ini': `aws_access_key_id = ${fakeKeyId('allocator')}\n` });
+  const seen = sandbox.path('allocator.log');
+  const recorder = gitRecorder(sandbox, 'allocator-recorder', `printf '%s %s|%s|%s\\n' "$1" "$2" "$MALLOC_TRIM_THRESHOLD_" "$MALLOC_MMAP_THRESHOLD_" >> '${seen}'`);
+  const historyLog = () => readFileSync(seen, 'utf8').split('\n').find((line) => line.startsWith('log --all|'));
+
+  it('keeps up to 64 MB free in the history log, and still finds the key', () => {
+    writeFileSync(seen, '');
+    expect(keyguardJson(['scan-history'], { cwd: repo.dir, env: recorder.env(repo) }).findings).toHaveLength(1);
+    expect(historyLog()).toBe(`log --all|${64 << 20}|${32 << 20}`);
+  });
+
+  it("keeps the user's own settings", () => {
+    writeFileSync(seen, '');
+    const env = { ...recorder.env(repo), MALLOC_TRIM_THRESHOLD_: '131072' };
+    expect(keyguardJson(['scan-history'], { cwd: repo.dir, env }).findings).toHaveLength(1);
+    expect(historyLog()).toBe(`log --all|131072|${32 << 20}`);
+  });
+});

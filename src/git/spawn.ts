@@ -44,9 +44,21 @@ function inBlocks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...unflushed, LD_PRELOAD: preload, _STDBUF_O: String(64 * 1024) };
 }
 
+/**
+ * `env` with glibc's allocator told to keep freed memory (other C libraries ignore it; the user's own settings
+ * win). By default glibc hands the top of its heap back to the kernel once 128 KB of it is free, and git, which
+ * allocates and frees each blob and each diff's buffers in turn, gets those pages back zeroed a moment later:
+ * half of `git log -p -U0 --all`'s page faults, a third of its system time. Keeping up to 64 MB free (and
+ * serving blocks under 32 MB from the heap, which a fixed trim threshold would otherwise send to mmap) made that
+ * log 1.39x faster on express, 1.2x on boto3 and 1.1x on botocore, with the same peak memory.
+ */
+function keepingFreedMemory(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_TRIM_THRESHOLD_: String(64 << 20), MALLOC_MMAP_THRESHOLD_: String(32 << 20), ...env };
+}
+
 /** Starts git with its input (see GitStreamOptions.input) on its way. */
 export function startGit(args: string[], options: GitStreamOptions): RunningGit {
-  const child = spawn('git', args, { cwd: options.cwd, env: inBlocks(options.env ?? process.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('git', args, { cwd: options.cwd, env: inBlocks(keepingFreedMemory(options.env ?? process.env)), stdio: ['pipe', 'pipe', 'pipe'] });
   // git exits before reading all its input when it fails: its own message says why, not EPIPE.
   child.stdin.on('error', () => {});
   if (typeof options.input === 'object') pipeline(Readable.from(options.input), child.stdin).catch(() => {});
