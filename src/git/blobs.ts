@@ -117,27 +117,26 @@ export interface RawObject {
  * output. For small objects read by the thousand (commits, tags): a header's size says where its object ends,
  * so there is one await per chunk instead of a reader call and an await per object (express's 6,413 commits,
  * 2.3 MB, cost ~50 ms of Node's CPU read an object at a time). Missing objects are left out, and so are those
- * whose every piece `wanted` turns down (objectsWithNul keeps a few of thousands: the rest cost a test each).
+ * `wanted` turns down (pickObjects keeps a few of thousands: the rest cost a test each, and no id or copy).
  */
-export async function* wholeObjects(output: AsyncIterable<Buffer>, wanted: (piece: Buffer) => boolean = () => true): AsyncGenerator<RawObject[]> {
+export async function* wholeObjects(output: AsyncIterable<Buffer>, wanted: (bytes: Buffer) => boolean = () => true): AsyncGenerator<RawObject[]> {
   let cutHeader = NO_BYTES; // a header line the end of a chunk cut
   let header: Buffer = NO_BYTES;
   let left = 0; // bytes of the current object (and the newline after it) still to come
   let parts: Buffer[] = [];
-  let kept = false;
   for await (const chunk of output) {
     const batch: RawObject[] = [];
     for (let pos = 0; pos < chunk.length; ) {
       if (left > 0) {
         const end = Math.min(chunk.length, pos + left);
-        const piece = chunk.subarray(pos, end);
-        parts.push(piece);
-        kept ||= wanted(piece);
+        parts.push(chunk.subarray(pos, end));
         left -= end - pos;
         pos = end;
-        if (left === 0 && kept) {
+        if (left === 0) {
+          // Joined only when a chunk cut it: one object per chunk at most.
           const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-          batch.push({ id: parseHeader(header).id, bytes: whole.subarray(0, whole.length - 1) });
+          const bytes = whole.subarray(0, whole.length - 1);
+          if (wanted(bytes)) batch.push({ id: parseHeader(header).id, bytes });
         }
         continue;
       }
@@ -151,7 +150,6 @@ export async function* wholeObjects(output: AsyncIterable<Buffer>, wanted: (piec
       pos = newline + 1;
       left = bodyBytes(header) ?? 0;
       parts = [];
-      kept = false;
     }
     if (batch.length) yield batch;
   }
@@ -173,14 +171,13 @@ export async function* smallObjects<T extends BlobTarget>(targets: readonly T[],
 }
 
 /**
- * The objects named on `ids` (lines of object ids, given as they become known) that hold a NUL byte, in one
- * `git cat-file --batch` pass beside the history: commit and tag objects almost never hold one, and a history
- * has tens of thousands of them. Those kept are copied out of git's output, read once.
+ * The objects named on `ids` (lines of object ids, given as they become known) that `wanted` keeps, in one
+ * `git cat-file --batch` pass beside the history: a test of each of a history's tens of thousands of commits,
+ * of which it keeps a few. Those kept are copied out of git's output, read once.
  */
-export async function objectsWithNul(ids: AsyncIterable<string>, cwd: string): Promise<RawObject[]> {
+export async function pickObjects(ids: AsyncIterable<string>, cwd: string, wanted: (bytes: Buffer) => boolean): Promise<RawObject[]> {
   const found: RawObject[] = [];
-  const holdsNul = (piece: Buffer) => piece.includes(0);
-  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }), holdsNul)) {
+  for await (const batch of wholeObjects(gitStream(CAT_FILE, { cwd, input: ids, env: storedObjectsEnv() }), wanted)) {
     for (const { id, bytes } of batch) found.push({ id, bytes: Buffer.from(bytes) });
   }
   return found;

@@ -1,6 +1,6 @@
 // History scans run from hooks too (the merge and push checks): plain child processes, no simple-git.
 import type { Detector } from '../detect/engine.js';
-import { type BlobTarget, objectsWithNul } from '../git/blobs.js';
+import { type BlobTarget, pickObjects } from '../git/blobs.js';
 import { LineFeed } from '../git/line-feed.js';
 import { gitStream } from '../git/stream.js';
 import type { CommitInfo, FragmentOrBatch, ScanStats } from '../types.js';
@@ -28,7 +28,7 @@ export interface HistoryOptions {
   diffArgs?: readonly string[];
 }
 
-/** The caller's observer (if any), and `ids` told the id of each commit read, for objectsWithNul. */
+/** The caller's observer (if any), and `ids` told the id of each commit read, for pickObjects. */
 function noting(ids: LineFeed, observer: DiffObserver | undefined): DiffObserver {
   return {
     commit: (info) => {
@@ -47,7 +47,7 @@ function noting(ids: LineFeed, observer: DiffObserver | undefined): DiffObserver
  * comes after it): each commit's message as a fragment with `message: true`, then the lines it added (for a
  * merge, what its resolution added), tagged with the commit. Then, read from the objects, the files git called
  * binary (binaryBlobFragments) and what messages hold past a NUL byte (messageTailFragments, of the commits
- * objectsWithNul finds: it reads each commit the stream names beside it, so that its git runs on the other core).
+ * pickObjects keeps: it reads each commit the stream names beside it, so that its git runs on the other core).
  */
 export async function* historyFragments(options: HistoryOptions): AsyncGenerator<FragmentOrBatch> {
   const { cwd, revisions, stats, contextLines, source, observer, detector } = options;
@@ -56,7 +56,7 @@ export async function* historyFragments(options: HistoryOptions): AsyncGenerator
   // Read alongside the main stream, so its gits run on the other core; a failure surfaces at the next merge.
   const merges = new MergeResolutions({ cwd, revisions, stats, contextLines, source, detector, progress: options.mergeProgress }, stop.signal);
   const commitIds = new LineFeed();
-  const withNul = objectsWithNul(commitIds, cwd);
+  const withNul = pickObjects(commitIds, cwd, (bytes) => bytes.includes(0));
   withNul.catch(() => {}); // awaited below; when the main stream fails first, its error is the one to report
   try {
     const log = historyLog(revisions, options.diffArgs);
