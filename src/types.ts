@@ -12,6 +12,14 @@ export type SourceKind = 'file' | 'stdin' | 'staged' | 'commit-msg' | 'history' 
  */
 export const MESSAGE_FILE = '(commit message)';
 
+/**
+ * How findings name a commit object's header (its tree, parents, author, committer, signature and any other
+ * header line, as `git cat-file commit` prints them: line 1 is `tree`), reported as a commit message is: the
+ * log a history scan reads prints none of it but the author's name and email, and a crafted object can carry
+ * any header line.
+ */
+export const HEADER_FILE = '(commit header)';
+
 export interface CommitInfo {
   sha: string;
   author: string;
@@ -37,7 +45,7 @@ export interface Fragment {
   source: SourceKind;
   /** null for working-tree and staged content */
   commit?: CommitInfo | null;
-  /** true when the text is a commit message rather than file content */
+  /** true when the text is a commit message (or a commit's header: HEADER_FILE) rather than file content */
   message?: boolean;
   /** true when the text is the file's path rather than its content (sources/names.ts) */
   name?: boolean;

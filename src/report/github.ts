@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../types.js';
 import { reportMask, shownSecret } from './mask.js';
 import { summaryLine } from './text.js';
 import { accountText, verificationText } from './response.js';
-import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
+import { type Reporter, changeAllowNotice, commitPart, reportedFindings } from './types.js';
 
 /** GitHub Actions workflow commands that put an annotation on the run and on the pull request's diff. */
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -23,13 +23,13 @@ export function workflowCommand(level: AnnotationLevel, message: string, propert
 }
 
 function annotation(finding: Finding, mask: boolean, remediation: string): string {
-  const commit = finding.commit ? ` (commit ${finding.commit.sha.slice(0, 12)}${finding.message ? ', commit message' : ''})` : '';
+  const commit = finding.commit ? ` (commit ${finding.commit.sha.slice(0, 12)}${finding.message ? `, commit ${commitPart(finding)}` : ''})` : '';
   const name = finding.name ? " in the file's name" : '';
   const response = [accountText(finding), verificationText(finding)].filter(Boolean).join('\n');
   const message = `${finding.description} ${shownSecret(finding, mask)}${name}${commit} [${finding.ruleId}]\n${response ? `${response}\n` : ''}${remediation}`.trimEnd();
-  // A commit message is no file of the repository: an annotation naming one would point nowhere, so it goes
-  // on the run (its summary) without a place.
-  if (finding.message) return workflowCommand(LEVELS[finding.severity], message, { title: `keyguard: ${finding.description} in a commit message` });
+  // A commit message (or header) is no file of the repository: an annotation naming one would point nowhere, so
+  // it goes on the run (its summary) without a place.
+  if (finding.message) return workflowCommand(LEVELS[finding.severity], message, { title: `keyguard: ${finding.description} in a commit ${commitPart(finding)}` });
   return workflowCommand(LEVELS[finding.severity], message, {
     file: finding.file,
     line: finding.line,

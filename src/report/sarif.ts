@@ -4,7 +4,7 @@ import { packageInfo } from '../package-files.js';
 import type { Finding, Severity } from '../types.js';
 import { type ReportMask, excerpt, reportMask, shownSecret } from './mask.js';
 import { renderSteps } from './response.js';
-import { type Reporter, changeAllowNotice, reportedFindings } from './types.js';
+import { type Reporter, changeAllowNotice, commitPart, reportedFindings } from './types.js';
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: `level` decides error/warning/note, and the rule's
@@ -46,7 +46,7 @@ function ruleOf(finding: Finding, remediation: string | undefined) {
 /** "AWS access key ID AKIA…WXYZ, added by commit 0a1b…": what the alert says, and where it came from. */
 function messageText(finding: Finding, mask: boolean): string {
   const { commit } = finding;
-  const where = finding.message ? ` in the message of commit ${commit?.sha ?? ''}`.trimEnd() : commit ? `, added by commit ${commit.sha}` : '';
+  const where = finding.message ? ` in the ${commitPart(finding)} of commit ${commit?.sha ?? ''}`.trimEnd() : commit ? `, added by commit ${commit.sha}` : '';
   const name = finding.name ? " in the file's name" : '';
   return `${finding.description} ${shownSecret(finding, mask)}${name}${where}${finding.decoded ? ` (${finding.decoded}-encoded)` : ''}.`;
 }
@@ -60,9 +60,9 @@ function workflowFile(env: NodeJS.ProcessEnv): string | null {
   return match ? match[1] : null;
 }
 
-/** Where a commit message's finding stands: the workflow file on GitHub, else the commit, logically. */
+/** Where a commit message's (or header's) finding stands: the workflow file on GitHub, else the commit, logically. */
 function messageLocation(finding: Finding) {
-  const logical = { logicalLocations: [{ name: 'commit message', fullyQualifiedName: `commit ${finding.commit?.sha ?? '(staged)'}`, kind: 'object' }] };
+  const logical = { logicalLocations: [{ name: `commit ${commitPart(finding)}`, fullyQualifiedName: `commit ${finding.commit?.sha ?? '(staged)'}`, kind: 'object' }] };
   const workflow = workflowFile(process.env);
   return workflow ? { physicalLocation: { artifactLocation: artifactLocation(workflow), region: { startLine: 1 } }, ...logical } : logical;
 }
