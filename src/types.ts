@@ -16,9 +16,10 @@ export const MESSAGE_FILE = '(commit message)';
  * How findings name a commit object's header (its tree, parents, author, committer, signature and any other
  * header line, as `git cat-file commit` prints them: line 1 is `tree`), reported as a commit message is: the
  * log a history scan reads prints none of it but the author's name and email, and a crafted object can carry
- * any header line.
+ * any header line. An annotated tag's header is `(tag NAME header)`: both end in HEADER_SUFFIX.
  */
-export const HEADER_FILE = '(commit header)';
+export const HEADER_SUFFIX = ' header)';
+export const HEADER_FILE = `(commit${HEADER_SUFFIX}`;
 
 export interface CommitInfo {
   sha: string;

@@ -112,6 +112,19 @@ describe('keys in a commit header', () => {
     expect(findings.every((f) => f.commit === merge)).toBe(true);
   });
 
+  it("an annotated tag's header: a key pair as the tagger, reported once, as the tag's header", () => {
+    const { repo, base } = newRepo();
+    const tagger = `${fakeKeyId('tagger')} <${fakeSecret('tagger')}@example.com> 1700000000 +0100`;
+    const object = `object ${base}\ntype commit\ntag v1.0\ntagger ${tagger}\n\nrelease\n`;
+    const tag = execFileSync('git', ['hash-object', '-t', 'tag', '-w', '--stdin'], { cwd: repo.dir, env: repo.env, input: object, encoding: 'utf8' }).trim();
+    repo.git('update-ref', 'refs/tags/v1.0', tag);
+    const { findings } = repo.keyguardJson(['scan-history']);
+    expect(places(findings)).toEqual(['(tag v1.0 header):4:30', '(tag v1.0 header):4:8']);
+    expect(findings.every((f) => f.commit === tag)).toBe(true);
+    const sarif = JSON.parse(repo.keyguard(['scan-history', '--format', 'sarif']).stdout);
+    expect(sarif.runs[0].results[0].message.text).toContain(`in the header of commit ${tag}`);
+  });
+
   it('reports name the header: text, SARIF; an incremental scan reports it again with nothing new', () => {
     const { repo } = newRepo();
     const id = commitAs(repo, { GIT_COMMITTER_NAME: fakeKeyId('report') }, 'routine change');

@@ -1,4 +1,4 @@
-import { type Finding, HEADER_FILE, type ScanStats } from '../types.js';
+import { type Finding, HEADER_SUFFIX, type ScanStats } from '../types.js';
 
 export interface ReportOptions {
   /** hide secrets (the default); false only for --no-mask */
@@ -34,8 +34,8 @@ export const reportedFindings = (findings: readonly Finding[], options: ReportOp
 export const changeAllowNotice = ({ finding, allow }: ChangeAllow, shown: string) =>
   `allowed by this change, for reviewers to check: ${finding.description} ${shown} at ${finding.file}:${finding.line}${finding.commit ? ` in commit ${finding.commit.sha.slice(0, 12)}` : ''} [${finding.ruleId}], accepted by the ${allow} the change adds`;
 
-/** The part of a commit a message finding (Finding.message) stands in, as reports name it. */
-export const commitPart = (finding: Finding): 'header' | 'message' => (finding.file === HEADER_FILE ? 'header' : 'message');
+/** The part of a commit (or tag) a message finding (Finding.message) stands in, as reports name it. */
+export const commitPart = (finding: Finding): 'header' | 'message' => (finding.file.endsWith(HEADER_SUFFIX) ? 'header' : 'message');
 
 /** Renders findings as one document (text, JSON, SARIF, …); the CLI writes it to stdout or --output. */
 export type Reporter = (findings: readonly Finding[], stats: ScanStats, options: ReportOptions) => string;

@@ -44,9 +44,9 @@ export function parseObject(bytes: Buffer): { headers: Map<string, string>; mess
  * or 70 characters) are longer than a secret, and its shorter last line needs a key ID or a name beside it,
  * as in any text.
  */
-export function headerFragment(bytes: Buffer, source: SourceKind, commit: CommitInfo | null): Fragment {
+export function headerFragment(bytes: Buffer, source: SourceKind, commit: CommitInfo | null, file = HEADER_FILE): Fragment {
   const text = bytes.toString('utf8', 0, headerEnd(bytes));
-  return { file: HEADER_FILE, source, commit, message: true, text, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
+  return { file, source, commit, message: true, text, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY };
 }
 
 /**

@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import type { Detector } from '../detect/engine.js';
 import { type BlobTarget, blobContents, smallObjects } from '../git/blobs.js';
 import { gitStream, records, storedObjectsEnv } from '../git/stream.js';
-import { emptyStats, type Fragment, type FragmentOrBatch, type ScanStats, type SourceKind } from '../types.js';
+import { emptyStats, type Fragment, type FragmentOrBatch, HEADER_SUFFIX, type ScanStats, type SourceKind } from '../types.js';
 import { blobFragments } from './blobs.js';
 import { fragmentsOf } from './files.js';
 import { nameFragment } from './names.js';
-import { parseObject, personOf } from './raw-objects.js';
+import { headerFragment, parseObject, personOf } from './raw-objects.js';
 
 /**
  * An object a ref names: how findings name it (refFile), its id, and its type when the caller knows it (else
@@ -91,13 +91,18 @@ interface Pending {
   ref: RefObject;
 }
 
+/** How findings name a tag's header: `(tag NAME header)` beside its message's `(tag NAME)`. */
+const headerFile = (file: string) => `${file.slice(0, -1)}${HEADER_SUFFIX}`;
+
 /**
- * A tag object's message as a fragment, and what it tags for `next` unless it is a commit (which git log
- * reads). The outermost tag gives the findings their commit: the ref names it, and it has the tagger.
+ * A tag object's header and message as fragments (a key as the tagger, or in a header line a crafted tag
+ * carries, as in a commit's: see headerFragment), and what it tags for `next` unless it is a commit (which git
+ * log reads). The outermost tag gives the findings their commit: the ref names it, and it has the tagger.
  */
 function* tagParts(bytes: Buffer, { object, ref }: Pending, next: Pending[], source: SourceKind): Generator<RefPart> {
   const { headers, message } = parseObject(bytes);
   const commit = object.commit ?? { sha: object.blob, ...personOf(headers.get('tagger')) };
+  yield { ref, fragment: headerFragment(bytes, source, commit, headerFile(object.file)) };
   if (message) yield { ref, fragment: { file: object.file, source, commit, message: true, text: message, line: 1, column: 1, reportStart: 0, reportEnd: Number.POSITIVE_INFINITY } };
   const [tagged, type] = [headers.get('object'), headers.get('type')];
   if (tagged && type && type !== 'commit') next.push({ object: { file: object.file, blob: tagged, type, commit }, ref });
