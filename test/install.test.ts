@@ -1,7 +1,7 @@
 // keyguard install / uninstall: where the hooks go, what happens to hooks already there, and failing closed.
 // These tests need no scanning: the hooks they fire are chained ones, or a keyguard that cannot run.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,15 @@ describe('keyguard install', () => {
     expect(hooksIn(join(repo.dir, '.git', 'hooks'))).toEqual(HOOKS);
   });
 
+  it('makes its own hook executable again when it lost the bit (git skips it then)', () => {
+    const repo = sandbox.repo();
+    installed(repo);
+    const hook = join(repo.dir, '.git', 'hooks', 'pre-commit');
+    chmodSync(hook, 0o644);
+    expect(installed(repo).stdout).toBe(`keyguard: made ${hook} executable again\n`);
+    expect(statSync(hook).mode & 0o777).toBe(0o755);
+  });
+
   it('puts its hook inside a Debian-style pre-commit.d directory', () => {
     const repo = sandbox.repo();
     mkdirSync(join(repo.dir, '.git', 'hooks', 'pre-commit.d'));
@@ -126,6 +135,27 @@ describe('hooks already there', () => {
     const second = repo.keyguard(['uninstall']);
     expect(second.stdout).toContain('no keyguard hooks');
     expect(read(join(repo.dir, '.git', 'hooks', 'pre-commit'))).toBe(own);
+  });
+});
+
+describe('core.hooksPath changed after an install', () => {
+  it('install goes where git looks now; uninstall takes keyguard out of both places, putting the chained hook back', () => {
+    const repo = sandbox.repo();
+    const hooks = join(repo.dir, '.git', 'hooks');
+    const own = writeHook(join(hooks, 'pre-commit'), 'exit 0');
+    installed(repo);
+    repo.git('config', 'core.hooksPath', 'githooks');
+    installed(repo);
+    expect(hooksIn(join(repo.dir, 'githooks'))).toEqual(HOOKS);
+    expect(read(join(repo.dir, '.git', 'keyguard', 'installed-hooks'))).toBe(`hooks ${hooks}\nhooks ${join(repo.dir, 'githooks')}\n`);
+
+    const result = repo.keyguard(['uninstall']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`restored ${join(hooks, 'pre-commit')}`);
+    expect(hooksIn(join(repo.dir, 'githooks'))).toEqual([]);
+    expect(hooksIn(hooks)).toEqual(['pre-commit']);
+    expect(read(join(hooks, 'pre-commit'))).toBe(own);
+    expect(existsSync(join(repo.dir, '.git', 'keyguard', 'installed-hooks'))).toBe(false);
   });
 });
 

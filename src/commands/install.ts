@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { type Change, applyAll } from '../hooks/changes.js';
 import { planInstall, planUninstall } from '../hooks/install.js';
 import { withLock } from '../hooks/lock.js';
+import { forgetInstalls, installedPlaces, recordInstall, samePlace } from '../hooks/record.js';
 import { prefilterFile, saveMessagePrefilter } from '../hooks/message-prefilter.js';
 import { HOOK_NAMES } from '../hooks/scripts.js';
 import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
@@ -74,6 +75,8 @@ export const installCommand: CommandModule<object, InstallArgs> = {
       if (planned.refusals.length) throw new UsageError(`nothing installed: ${planned.refusals.join('; ')}`);
       applyAll(planned.changes, () => {
         if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
+        // Where uninstall looks, whatever core.hooksPath says by then.
+        if (target.commonDir) recordInstall(target.commonDir, { kind: target.kind, dir: target.dir });
       });
       return planned;
     });
@@ -105,9 +108,12 @@ export const uninstallCommand: CommandModule<object, WhereArgs> = {
     // --global takes back init.templateDir only when install set it (it points at keyguard's own template).
     const unset = args.global && templateDir === defaultGlobalTemplate() && globalTemplateDir(cwd) === templateDir;
     const { changes, left } = withLock(target.lock, () => {
-      const planned = planUninstall(target);
+      const { commonDir } = target;
+      const elsewhere = commonDir ? installedPlaces(commonDir).filter((place) => !samePlace(place, target)) : [];
+      const planned = planUninstall([target, ...elsewhere]);
       applyAll(planned.changes, () => {
         if (unset) setGlobalTemplateDir(null, cwd);
+        if (commonDir) forgetInstalls(commonDir);
       });
       return planned;
     });

@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
 /**
  * git's stdout, trimmed; null when git exits non-zero (an unset config key, a missing object, no repository).
@@ -16,6 +17,28 @@ export function gitOutput(args: string[], cwd: string): string | null {
 /** The top of the work tree that holds `cwd`, or null outside a repository (or in a bare one). */
 export function workTreeRoot(cwd: string): string | null {
   return gitOutput(['rev-parse', '--show-toplevel'], cwd) || null;
+}
+
+/** Where git finds a repository's hooks, and its git directory (shared by linked worktrees). */
+export interface HooksPlace {
+  /** `git rev-parse --git-path hooks`: core.hooksPath (relative to the work tree, `~` expanded), else hooks/ in the git directory */
+  hooks: string;
+  commonDir: string;
+}
+
+/**
+ * The HooksPlace from rev-parse's answers to --git-common-dir and to --git-path hooks, asked last: a
+ * core.hooksPath may hold a newline, and then runs over several lines, all of them its own.
+ */
+function hooksPlaceOf(commonDir: string | undefined, hooks: string[], cwd: string): HooksPlace | null {
+  const path = hooks.join('\n');
+  return commonDir && path ? { hooks: resolve(cwd, path), commonDir: resolve(cwd, commonDir) } : null;
+}
+
+/** The HooksPlace of the repository holding `cwd`; null outside one. */
+export function hooksPlace(cwd: string): HooksPlace | null {
+  const [commonDir, ...hooks] = gitOutput(['rev-parse', '--git-common-dir', '--git-path', 'hooks'], cwd)?.split('\n') ?? [];
+  return hooksPlaceOf(commonDir, hooks, cwd);
 }
 
 /**

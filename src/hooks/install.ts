@@ -1,9 +1,10 @@
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Change } from './changes.js';
 import { BACKUP_SUFFIX, BLOCK_END, BLOCK_START, CHAINED_SUFFIX, HOOK_NAMES, type HookName, type Launcher, SCRIPT_MARKER, hookScript, huskyBlock } from './scripts.js';
-import { type Target, isDirectory } from './target.js';
+import type { InstalledPlace } from './record.js';
+import { type Target, hookPlace, isDirectory, readText } from './target.js';
 
 export interface InstallOptions {
   /** replace hooks that are not keyguard's instead of refusing, keeping them as <hook>.keyguard-backup */
@@ -21,26 +22,18 @@ export interface Plan {
 const EXECUTABLE = 0o755;
 const HUSKY_SHEBANG = '#!/usr/bin/env sh\n';
 
-const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
 const modeOf = (path: string) => lstatSync(path).mode & 0o777;
-
-/**
- * Where a hook script goes in a hooks directory: Debian-style `<hook>.d/` (or `<hook>/`) directories run every
- * file in them, so keyguard adds its own file there, as git-secrets does; otherwise the hook file itself.
- */
-function hookPlace(dir: string, name: HookName): { path: string; chainable: boolean } {
-  for (const directory of [join(dir, `${name}.d`), join(dir, name)]) {
-    if (isDirectory(directory)) return { path: join(directory, 'keyguard'), chainable: false };
-  }
-  return { path: join(dir, name), chainable: true };
-}
 
 function planHookScript(target: Target & { kind: 'hooks' }, name: HookName, options: InstallOptions, plan: Plan): void {
   const { path, chainable } = hookPlace(target.dir, name);
   const chain = chainable ? { absolute: target.template ? null : path + CHAINED_SUFFIX, name: basename(path) + CHAINED_SUFFIX } : null;
   const content = hookScript(name, options.launcher, chain);
   const existing = readText(path);
-  if (existing === content) return;
+  if (existing === content) {
+    // git skips a hook that is not executable (a copy, a checkout, a chmod): install makes it run again.
+    if (!(modeOf(path) & 0o100)) plan.changes.push({ kind: 'write', path, content, mode: EXECUTABLE, note: `made ${path} executable again` });
+    return;
+  }
   if (existing === null || existing.includes(SCRIPT_MARKER)) {
     plan.changes.push({ kind: 'write', path, content, mode: EXECUTABLE, note: `${existing === null ? 'installed' : 'updated'} ${path}` });
     return;
@@ -172,12 +165,18 @@ function planRemoveBlock(dir: string, name: HookName, changes: Change[]): void {
   else changes.push({ kind: 'write', path, content: split.rest, mode: modeOf(path), note: `removed keyguard's lines from ${path}` });
 }
 
-/** Exactly what install added, taken away; chained and replaced hooks go back where they were. */
-export function planUninstall(target: Target): UninstallPlan {
+/**
+ * Exactly what install added in each place, taken away; chained and replaced hooks go back where they were.
+ * The places: where git runs hooks now, and where keyguard installed before git looked elsewhere (a hook left
+ * there would run again the day git looks there again).
+ */
+export function planUninstall(places: readonly InstalledPlace[]): UninstallPlan {
   const plan: UninstallPlan = { changes: [], left: [] };
-  for (const name of HOOK_NAMES) {
-    if (target.kind === 'husky') planRemoveBlock(target.dir, name, plan.changes);
-    else planRemoveScript(target.dir, name, plan);
+  for (const place of places) {
+    for (const name of HOOK_NAMES) {
+      if (place.kind === 'husky') planRemoveBlock(place.dir, name, plan.changes);
+      else planRemoveScript(place.dir, name, plan);
+    }
   }
   return plan;
 }

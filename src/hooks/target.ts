@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { workTreeRoot } from '../git/repo.js';
-import { gitOutput } from '../git/repo.js';
+import { gitOutput, hooksPlace, workTreeRoot } from '../git/repo.js';
+import type { HookName } from './scripts.js';
 
 /**
  * Where keyguard's hooks go: a hooks directory git runs scripts from (a repository's, or a template's), or a
@@ -25,17 +25,32 @@ export type Target = (
 ) & {
   /** the lock file install and uninstall hold (see withLock): in the git directory, or beside a template */
   lock: string;
+  /** a repository's git directory (shared by linked worktrees), where install records itself; null for a template */
+  commonDir: string | null;
 };
 
 const LOCK_FILE = 'keyguard-install.lock';
 
 export const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+/** A file's text, or null when there is none (a file that cannot be read throws: install must not take it for none). */
+export const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);
 
 /** The .husky directory when git's hooks directory is husky's (`.husky/_` for husky 9, `.husky` before). */
-function huskyDirOf(hooksDir: string): string | null {
+export function huskyDirOf(hooksDir: string): string | null {
   if (basename(hooksDir) === '.husky') return hooksDir;
   if (basename(hooksDir) === '_' && basename(dirname(hooksDir)) === '.husky') return dirname(hooksDir);
   return null;
+}
+
+/**
+ * Where a hook script goes in a hooks directory: Debian-style `<hook>.d/` (or `<hook>/`) directories run every
+ * file in them, so keyguard adds its own file there, as git-secrets does; otherwise the hook file itself.
+ */
+export function hookPlace(dir: string, name: HookName): { path: string; chainable: boolean } {
+  for (const directory of [join(dir, `${name}.d`), join(dir, name)]) {
+    if (isDirectory(directory)) return { path: join(directory, 'keyguard'), chainable: false };
+  }
+  return { path: join(dir, name), chainable: true };
 }
 
 /**
@@ -43,20 +58,20 @@ function huskyDirOf(hooksDir: string): string | null {
  * honours core.hooksPath and linked worktrees (git-secrets writes to .git/hooks whatever git uses).
  */
 export function repositoryTarget(cwd: string): Target {
-  const [hooks, gitDir] = gitOutput(['rev-parse', '--git-path', 'hooks', '--git-common-dir'], cwd)?.split('\n') ?? [];
-  if (!hooks || !gitDir) throw new UsageError('not in a git repository: cd into one first, or use --template DIR or --global');
-  const dir = resolve(cwd, hooks);
+  const where = hooksPlace(cwd);
+  if (!where) throw new UsageError('not in a git repository: cd into one first, or use --template DIR or --global');
+  const { hooks: dir, commonDir } = where;
   // In the git directory (shared by linked worktrees), not in a hooks directory that may be committed.
-  const lock = join(resolve(cwd, gitDir), LOCK_FILE);
+  const lock = join(commonDir, LOCK_FILE);
   const husky = huskyDirOf(dir);
-  if (husky) return { kind: 'husky', dir: husky, active: true, lock };
+  if (husky) return { kind: 'husky', dir: husky, active: true, lock, commonDir };
   // A clone of a husky project before `npm install` has run husky: hooks in .git/hooks would stop running
   // the day husky sets core.hooksPath, so keyguard goes where husky will look.
   const top = workTreeRoot(cwd);
   if (top && isDirectory(join(top, '.husky')) && gitOutput(['config', '--get', 'core.hooksPath'], cwd) === null) {
-    return { kind: 'husky', dir: join(top, '.husky'), active: false, lock };
+    return { kind: 'husky', dir: join(top, '.husky'), active: false, lock, commonDir };
   }
-  return { kind: 'hooks', dir, template: false, lock };
+  return { kind: 'hooks', dir, template: false, lock, commonDir };
 }
 
 /** A template directory for `git init --template` (or init.templateDir): hooks live in its hooks/. */
@@ -66,6 +81,7 @@ export const templateTarget = (templateDir: string): Target => ({
   template: true,
   // Beside the template, not in it: git init copies everything in it.
   lock: `${templateDir.replace(/[\\/]+$/, '')}.${LOCK_FILE}`,
+  commonDir: null,
 });
 
 /** Where --global puts its template when the user has no init.templateDir yet (as git-secrets suggests). */
