@@ -5,7 +5,7 @@ import { atHeadLines } from '../ci/head-lines.js';
 import { CommittedFiles } from '../ci/repo-files.js';
 import { UsageError } from '../errors.js';
 import { loadFilters } from '../filters/index.js';
-import { gitOutput, workTreeRoot } from '../git/repo.js';
+import { gitOutput, repositoryPlaces } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
 import { redactSecrets } from '../report/redact.js';
@@ -14,6 +14,7 @@ import { rangeFragments, resolveRange } from '../sources/range.js';
 import { refFile, refObjectFragments } from '../sources/ref-objects.js';
 import { emptyStats, type Finding, type FragmentOrBatch, type ScanStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
+import { warnOfLostHooks } from './lost-hooks.js';
 import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
 interface CiArgs extends ReportArgs {
@@ -70,7 +71,7 @@ async function* pushFragments(range: AsyncIterable<FragmentOrBatch>, wanted: CiR
 
 async function runCi(args: CiArgs): Promise<number> {
   const cwd = process.cwd();
-  const root = workTreeRoot(cwd);
+  const { root, hooksPlace } = repositoryPlaces(cwd);
   if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
   const wanted = ciRange(process.env, args);
   if ('history' in wanted) return scanRefHistory(cwd, wanted, args);
@@ -112,5 +113,7 @@ async function runCi(args: CiArgs): Promise<number> {
   const readAtHead = new CommittedFiles(cwd, head).read;
   const placed = atHeadLines(findings, readAtHead);
   const allowedAt = atHeadLines(changeAllows.map((allowed) => allowed.finding), readAtHead).map((finding, i) => ({ finding, allow: changeAllows[i].allow }));
-  return writeReport(placed, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation, allowedAt);
+  const code = await writeReport(placed, stats, args, `${wanted.origin} (${base.slice(0, 12)}..${head.slice(0, 12)})`, remediation, allowedAt);
+  warnOfLostHooks(hooksPlace, cwd);
+  return code;
 }

@@ -9,6 +9,7 @@ import { HistoryDedupe } from '../sources/history-dedupe.js';
 import { emptyStats, type Filter, type Finding, type FragmentOrBatch, type RuleSet, type ScanStats } from '../types.js';
 import { createDetector } from '../rules/detector.js';
 import { showProgress } from './progress.js';
+import { warnOfLostHooks } from './lost-hooks.js';
 import { type ReportArgs, writeReport } from './report-options.js';
 
 export interface HistoryScan {
@@ -69,6 +70,9 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   } finally {
     stop();
   }
-  await repositoryNotes(cwd, stats, (await shape).shallow);
-  return writeReport(findings, stats, args, scan.target, remediation);
+  const { shallow, hooksPlace } = await shape;
+  await repositoryNotes(cwd, stats, shallow);
+  const code = await writeReport(findings, stats, args, scan.target, remediation);
+  warnOfLostHooks(hooksPlace, cwd);
+  return code;
 }

@@ -10,6 +10,7 @@ import { HOOK_NAMES } from '../hooks/scripts.js';
 import { type Target, defaultGlobalTemplate, globalTemplateDir, repositoryTarget, setGlobalTemplateDir, templateTarget } from '../hooks/target.js';
 import { packageFile } from '../package-files.js';
 import { loadRuleSet } from '../rules/load.js';
+import { checkHooks } from './hooks-check.js';
 
 interface WhereArgs {
   template?: string;
@@ -18,6 +19,7 @@ interface WhereArgs {
 
 interface InstallArgs extends WhereArgs {
   force: boolean;
+  check?: boolean;
 }
 
 function withWhereOptions<T>(yargs: Argv<T>) {
@@ -62,10 +64,17 @@ export const installCommand: CommandModule<object, InstallArgs> = {
   builder: (yargs) =>
     withWhereOptions(yargs as Argv<object>)
       .option('force', { type: 'boolean', default: false, describe: 'replace a hook that is not keyguard\'s (kept as <hook>.keyguard-backup) instead of chaining it' })
+      .option('check', { type: 'boolean', describe: 'change nothing: say for each hook whether git runs keyguard now (exit 1 when one does not)' })
       .example('$0 install', 'this repository (husky and core.hooksPath included)')
+      .example('$0 install --check', 'are the hooks still the ones git runs? (husky, a changed core.hooksPath)')
       .example('$0 install --global', 'every repository this user creates or clones from now on') as unknown as Argv<InstallArgs>,
   handler: (args) => {
     const cwd = process.cwd();
+    if (args.check) {
+      if (args.force || args.template || args.global) throw new UsageError('--check looks at the hooks git runs in this repository: it takes no --force, --template or --global');
+      process.exitCode = checkHooks(cwd);
+      return;
+    }
     const { target, templateDir, configured } = resolveTarget(args, cwd);
     const bin = packageFile('bin/keyguard');
     // Planned and applied under the lock: a parallel install plans from what this one leaves, so it never
@@ -75,7 +84,8 @@ export const installCommand: CommandModule<object, InstallArgs> = {
       if (planned.refusals.length) throw new UsageError(`nothing installed: ${planned.refusals.join('; ')}`);
       applyAll(planned.changes, () => {
         if (!configured && templateDir) setGlobalTemplateDir(templateDir, cwd);
-        // Where uninstall looks, whatever core.hooksPath says by then.
+        // Where uninstall looks, whatever core.hooksPath says by then, and what tells a scan that git should
+        // be running these hooks (hooks/status.ts).
         if (target.commonDir) recordInstall(target.commonDir, { kind: target.kind, dir: target.dir });
       });
       return planned;

@@ -2,12 +2,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { stagedFiles } from '../ci/repo-files.js';
 import { loadFilters } from '../filters/index.js';
-import { workTreeRoot } from '../git/repo.js';
+import { repositoryPlaces } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
 import { emptyStats, type FragmentOrBatch } from '../types.js';
 import { STDIN_ARGUMENT } from './stdin.js';
 import { createDetector } from '../rules/detector.js';
+import { warnOfLostHooks } from './lost-hooks.js';
 import { type ReportArgs, withReportOptions, writeReport } from './report-options.js';
 
 interface ScanArgs extends ReportArgs {
@@ -50,7 +51,8 @@ async function runScan(args: ScanArgs): Promise<number> {
   if (args.paths.length > 1 && args.paths.includes(STDIN_ARGUMENT)) throw new UsageError('- (stdin) must be the only path');
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
-  const root = args.git ? workTreeRoot(cwd) : null;
+  const fromStdin = args.paths.length === 1 && args.paths[0] === STDIN_ARGUMENT;
+  const { root, hooksPlace } = args.git ? repositoryPlaces(cwd) : { root: null, hooksPlace: null };
   let fragments: AsyncIterable<FragmentOrBatch>;
   let target: string;
   if (staged) {
@@ -58,7 +60,7 @@ async function runScan(args: ScanArgs): Promise<number> {
     const { stagedFragments } = await import('../sources/staged.js');
     fragments = stagedFragments({ cwd, wholeFiles: args.index === true, contextLines: detector.contextLines, stats });
     target = 'staged changes';
-  } else if (args.paths.length === 1 && args.paths[0] === STDIN_ARGUMENT) {
+  } else if (fromStdin) {
     fragments = fragmentsOf(process.stdin, { file: '(stdin)', source: 'stdin', commit: null }, detector.contextLines, stats);
     target = 'stdin';
   } else {
@@ -69,5 +71,8 @@ async function runScan(args: ScanArgs): Promise<number> {
   // --staged judges what the commit will hold, as the pre-commit hook does: the allowlists in the index.
   const filters = await loadFilters({ cwd, root, baseline: args.baseline, ...(staged && root ? { readRepoFile: stagedFiles(cwd).read } : {}) });
   const findings = await collectFindings(fragments, detector, filters);
-  return writeReport(findings, stats, args, target, remediation);
+  const code = await writeReport(findings, stats, args, target, remediation);
+  // Not under --staged (what pre-commit hooks run: then they do run), nor for stdin.
+  if (!staged && !fromStdin) warnOfLostHooks(hooksPlace, cwd);
+  return code;
 }

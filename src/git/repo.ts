@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /**
@@ -41,6 +41,29 @@ export function hooksPlace(cwd: string): HooksPlace | null {
   return hooksPlaceOf(commonDir, hooks, cwd);
 }
 
+const PLACES = ['--is-bare-repository', '--git-common-dir', '--show-toplevel', '--git-path', 'hooks'];
+
+/**
+ * Reads rev-parse's answers to PLACES. In a bare repository git fails --show-toplevel, and answers nothing
+ * after it (git before 2.25 answered nothing for it and went on); likewise in the git directory.
+ */
+function placesOf([bare, commonDir, ...rest]: string[], cwd: string): { root: string | null; hooksPlace: HooksPlace | null } {
+  const [root, ...hooks] = bare === 'true' ? ['', ...rest] : rest;
+  return { root: root || null, hooksPlace: hooksPlaceOf(commonDir, hooks, cwd) };
+}
+
+/** rev-parse's answers, line by line, whether it succeeded or failed part way. */
+const answers = (stdout: string | null | undefined) => (stdout ? stdout.replace(/\n$/, '').split('\n') : []);
+
+/**
+ * workTreeRoot and the HooksPlace in one git, for the scans that warn when keyguard's hooks no longer run
+ * (hooks/status.ts): the warning costs them no git. Both null outside a repository.
+ */
+export function repositoryPlaces(cwd: string): { root: string | null; hooksPlace: HooksPlace | null } {
+  const { stdout } = spawnSync('git', ['rev-parse', ...PLACES], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return placesOf(answers(stdout), cwd);
+}
+
 /**
  * Whether the repository is a shallow clone; false when git cannot tell (used for advice, not verdicts).
  * A plain git, not simple-git: a history scan asks once the history is read, and loading simple-git then cost
@@ -49,15 +72,14 @@ export function hooksPlace(cwd: string): HooksPlace | null {
 export const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-repository'], cwd) === 'true';
 
 /**
- * workTreeRoot and isShallow in one git that runs while the caller goes on (a history scan asks as it starts,
- * while its git log has begun to write, and a git waited for holds Node's thread ~5 ms). In a bare repository
- * git answers the first question, then fails the second: no work tree.
+ * workTreeRoot, isShallow and the HooksPlace in one git that runs while the caller goes on (a history scan asks
+ * as it starts, while its git log has begun to write, and a git waited for holds Node's thread ~5 ms).
  */
-export function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean }> {
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--is-shallow-repository', '--show-toplevel'], { cwd, encoding: 'utf8' }, (error, stdout) => {
-      const [shallow, root] = stdout.trim().split('\n');
-      resolve({ root: !error && root ? root : null, shallow: shallow === 'true' });
+export function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean; hooksPlace: HooksPlace | null }> {
+  return new Promise((done) => {
+    execFile('git', ['rev-parse', '--is-shallow-repository', ...PLACES], { cwd, encoding: 'utf8' }, (_error, stdout) => {
+      const [shallow, ...places] = answers(stdout);
+      done({ shallow: shallow === 'true', ...placesOf(places, cwd) });
     });
   });
 }
