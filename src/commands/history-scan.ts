@@ -45,6 +45,9 @@ async function commitCount(cwd: string, args: string[]): Promise<number | null> 
  */
 export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promise<number> {
   const { cwd } = scan;
+  // git starts before anything else is awaited or asked (createDetector asks git for secrets.* and waits): it
+  // says where the work tree is and whether the clone is shallow, and the filters load once it has.
+  const shape = repositoryShape(cwd);
   const { detector, ruleSet, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();
@@ -53,10 +56,9 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   // walks the whole history before it answers).
   if (process.stderr.isTTY) void commitCount(cwd, scan.countArgs).then((total) => (progress.total = total));
   const stop = showProgress(progress);
-  // git starts before anything else is awaited: it walks the history (~35 ms for 5,000 commits) before its
-  // first byte, and the filters load meanwhile (and yargs, which runs once the command first waits), once one
-  // git has said where the work tree is and whether the clone is shallow (asked now, not in the scan's tail).
-  const shape = repositoryShape(cwd);
+  // The history's git log started before keyguard loaded (bin/keyguard): it walks the history (~35 ms for 5,000
+  // commits) before its first byte, and the filters load meanwhile (and yargs, which runs once the command
+  // first waits).
   const filters = shape.then(({ root }) => loadFilters({ cwd, root, baseline: args.baseline }));
   let findings;
   try {

@@ -145,10 +145,12 @@ function coversWhatItSays(options: IncrementalOptions, path: string, state: Hist
  */
 export async function incrementalFindings(options: IncrementalOptions): Promise<Finding[]> {
   const { cwd, detector, stats } = options;
-  const path = options.statePath === undefined ? defaultStatePath(cwd) : resolve(cwd, options.statePath);
+  // Two small gits at once, not one after the other: a run with nothing new is mostly such waits.
+  const walking = walkKey(cwd, options.revisions);
+  const path = options.statePath === undefined ? await defaultStatePath(cwd) : resolve(cwd, options.statePath);
   const key = stateKey(packageInfo().version, options.ruleSet, options.revisions);
-  const walk = walkKey(cwd, options.revisions);
   const stored = usableState(options, path, key);
+  const walk = await walking;
   let state = stored.state;
   const unchanged = state !== null && walk !== null && state.walk === walk;
   // The refs are part of the walk: unchanged, the tags are the ones read last time (boto3: 2,102 of them).
