@@ -1,16 +1,15 @@
 // keyguard in a husky project (the real husky 9 from node_modules sets core.hooksPath=.husky/_), and the
 // lint-staged recipe run by the real lint-staged.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from './helpers/cli.js';
+import { BIN } from './helpers/cli.js';
+import { OWN_HOOK, keyguardProject, runPackage } from './helpers/husky.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
 const id = fakeKeyId('husky');
-// The project's own husky hook leaves a mark in .git, to show it ran.
-const OWN_HOOK = 'date >> "$(git rev-parse --git-dir)/own-hook-ran"\n';
 
 let sandbox: Sandbox;
 let count = 0;
@@ -19,17 +18,11 @@ beforeAll(() => {
 });
 afterAll(() => sandbox.cleanup());
 
-function run(repo: Repo, script: string, args: string[] = []) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', script), ...args], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runPackage;
 
 /** A project with keyguard in node_modules/.bin (as a devDependency puts it) and a husky pre-commit of its own. */
 function project(options: { husky: boolean }): Repo {
-  const repo = sandbox.repo(`project-${++count}`);
-  mkdirSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });
-  symlinkSync(BIN, join(repo.dir, 'node_modules', '.bin', 'keyguard'));
-  repo.commit('first', { '.gitignore': 'node_modules/\n', '.husky/pre-commit': OWN_HOOK, 'README.md': '# project\n' });
+  const repo = keyguardProject(sandbox, `project-${++count}`, { '.husky/pre-commit': OWN_HOOK });
   // What `npm install` does through the "prepare": "husky" script.
   if (options.husky) expect(run(repo, 'husky/bin.js').code).toBe(0);
   return repo;

@@ -2,18 +2,17 @@
 // or a config setting core.hooksPath, a hooks directory replaced. `keyguard install --check` says so hook by
 // hook, the scans warn, and running install again puts keyguard where git looks now.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from './helpers/cli.js';
+import { BIN } from './helpers/cli.js';
 import { gitRecorder } from './helpers/git-recorder.js';
+import { OWN_HOOK, keyguardProject, runPackage } from './helpers/husky.js';
 import { fakeKeyId } from './helpers/keys.js';
 import { type Repo, Sandbox } from './helpers/repo.js';
 
 const HOOKS = ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'pre-push'];
 const id = fakeKeyId('lost-hooks');
-// The project's own husky hook leaves a mark in .git, to show it ran.
-const OWN_HOOK = 'date >> "$(git rev-parse --git-dir)/own-hook-ran"\n';
 
 let sandbox: Sandbox;
 let count = 0;
@@ -23,18 +22,12 @@ beforeAll(() => {
 afterAll(() => sandbox.cleanup());
 
 /** A husky project: keyguard in node_modules/.bin (as a devDependency puts it), husky's own pre-commit, not set up yet. */
-function project(): Repo {
-  const repo = sandbox.repo(`project-${++count}`);
-  mkdirSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });
-  symlinkSync(BIN, join(repo.dir, 'node_modules', '.bin', 'keyguard'));
-  repo.commit('first', { '.gitignore': 'node_modules/\n', 'README.md': '# project\n' });
-  return repo;
-}
+const project = (): Repo => keyguardProject(sandbox, `project-${++count}`);
 
 /** What `npm install` does through the "prepare": "husky" script: core.hooksPath=.husky/_, and husky's files there. */
 function husky(repo: Repo, cwd = repo.dir): void {
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'husky', 'bin.js')], { cwd, env: repo.env, encoding: 'utf8' });
-  expect(result.status, result.stderr).toBe(0);
+  const result = runPackage(repo, 'husky/bin.js', [], cwd);
+  expect(result.code, result.stderr).toBe(0);
 }
 
 function check(repo: Repo, cwd = repo.dir) {
