@@ -49,6 +49,11 @@ describe('scan-history --incremental', () => {
     // The commit that held the keys is read again (the state keeps no finding); nothing else is.
     expect(readNote(repo)).toEqual([0, 1]);
     expect(expectSameAsFull(repo).findings).toEqual(first.findings);
+    // Nothing new: the state is left as it was, not written again (a rename would give it another inode).
+    const { ino } = statSync(statePath(repo));
+    expect(repo.keyguardJson(['scan-history', '--incremental']).findings).toEqual(first.findings);
+    expect(statSync(statePath(repo)).ino).toBe(ino);
+    expect(readFileSync(statePath(repo), 'utf8')).toBe(state);
   });
 
   it('reports old and new findings after new commits on several branches, with full-scan counts', () => {

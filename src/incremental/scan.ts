@@ -180,7 +180,7 @@ export async function incrementalFindings(options: IncrementalOptions): Promise<
   const commits = recorder.commits().filter((sha) => place.has(sha));
   if (!stored.replaceable) return findings;
   try {
-    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!), tags: refs?.refs ?? null });
+    writeState(path, { key, walk, length: graph.order.length, tips: graph.heads, roots: graph.roots, commits, positions: commits.map((sha) => place.get(sha)!), tags: refs?.refs ?? null }, stored.text);
   } catch (error) {
     options.warn(`warning: ${path}: cannot save the history state (${(error as Error).message}); the next run scans the whole history`);
   }
