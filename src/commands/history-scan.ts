@@ -1,4 +1,5 @@
 import type { Detector } from '../detect/engine.js';
+import { prefetchSecretsConfig } from '../filters/git-config.js';
 import { loadFilters } from '../filters/index.js';
 import { gitQueries } from '../git/queries.js';
 import { repositoryShape } from '../git/repo.js';
@@ -48,6 +49,7 @@ export async function runHistoryScan(scan: HistoryScan, args: ReportArgs): Promi
   // git starts before anything else is awaited or asked (createDetector asks git for secrets.* and waits): it
   // says where the work tree is and whether the clone is shallow, and the filters load once it has.
   const shape = repositoryShape(cwd);
+  await prefetchSecretsConfig(cwd);
   const { detector, ruleSet, remediation } = createDetector();
   const stats = emptyStats();
   const dedupe = new HistoryDedupe();

@@ -1,7 +1,7 @@
 // git-secrets keeps its settings in git config: secrets.patterns (prohibited regexes), secrets.allowed (allowed
 // regexes) and secrets.providers (commands printing prohibited values). Read with a plain `git config` child
 // process, not simple-git: the commit hook reads them too.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { UsageError } from '../errors.js';
 
 export type SecretsKey = 'secrets.patterns' | 'secrets.allowed' | 'secrets.providers';
@@ -23,23 +23,47 @@ const scopeArgs = (scope: ConfigScope) => (scope === 'global' ? ['--global'] : [
 // The filters and the detector both ask, in the same process: one child process serves both.
 const cache = new Map<string, SecretsConfig>();
 
-/** The secrets.* values, in the order git lists them. */
-export function readSecretsConfig(cwd: string, scope: ConfigScope = 'all'): SecretsConfig {
-  const key = `${scope}\0${cwd}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const config: SecretsConfig = { 'secrets.patterns': [], 'secrets.allowed': [], 'secrets.providers': [] };
-  // --null: each entry is "key\nvalue\0", so values may hold any character.
-  const result = git(['config', ...scopeArgs(scope), '--null', '--get-regexp', '^secrets\\.(patterns|allowed|providers)$'], cwd);
+const cacheKey = (cwd: string, scope: ConfigScope) => `${scope}\0${cwd}`;
+
+// --null: each entry is "key\nvalue\0", so values may hold any character.
+const readArgs = (scope: ConfigScope) => ['config', ...scopeArgs(scope), '--null', '--get-regexp', '^secrets\\.(patterns|allowed|providers)$'];
+
+/** The secrets.* values from git config's answer to readArgs. */
+function parsed({ status, stdout, stderr }: { status: number; stdout: string; stderr: string }): SecretsConfig {
   // Exit 1 means no such key; a global file that does not exist is no key either.
-  if (result.status > 1) throw new UsageError(`git config: ${result.stderr.trim().split('\n')[0] || `exit code ${result.status}`}`);
-  for (const entry of result.stdout.split('\0')) {
+  if (status > 1) throw new UsageError(`git config: ${stderr.trim().split('\n')[0] || `exit code ${status}`}`);
+  const config: SecretsConfig = { 'secrets.patterns': [], 'secrets.allowed': [], 'secrets.providers': [] };
+  for (const entry of stdout.split('\0')) {
     const newline = entry.indexOf('\n');
     if (newline === -1) continue;
     config[entry.slice(0, newline) as SecretsKey]?.push(entry.slice(newline + 1));
   }
+  return config;
+}
+
+/** The secrets.* values, in the order git lists them. */
+export function readSecretsConfig(cwd: string, scope: ConfigScope = 'all'): SecretsConfig {
+  const key = cacheKey(cwd, scope);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const config = parsed(git(readArgs(scope), cwd));
   cache.set(key, config);
   return config;
+}
+
+/**
+ * Reads the secrets.* values for readSecretsConfig without holding Node's thread: a history scan asks for
+ * them while its other small gits run (a run of `scan-history --incremental` with nothing new is mostly such
+ * waits). A failure is left for readSecretsConfig to meet and report.
+ */
+export function prefetchSecretsConfig(cwd: string): Promise<void> {
+  return new Promise((done) => {
+    execFile('git', readArgs('all'), { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
+      if (status <= 1) cache.set(cacheKey(cwd, 'all'), parsed({ status, stdout, stderr }));
+      done();
+    });
+  });
 }
 
 /**
