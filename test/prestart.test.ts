@@ -34,6 +34,18 @@ describe('scan-history started early', () => {
     expect(historyLogs(recorder.commands())).toHaveLength(1);
   });
 
+  it('starts the small gits a scan asks first early too, and asks each once', () => {
+    // Each small git keyguard starts before its modules load must be the one the scan reads: no second one.
+    const counts = (commands: string[][]) => {
+      const lines = commands.map((args) => args.join(' '));
+      return ['rev-parse --is-shallow-repository HEAD --all', 'rev-parse --is-shallow-repository --is-bare-repository', 'config --null --get-regexp'].map((start) => lines.filter((line) => line.startsWith(start)).length);
+    };
+    expect(keyguardJson(['scan-history', '--incremental'], { cwd: repo.dir, env: recorder.env(repo) }).findings).toHaveLength(1);
+    expect(counts(recorder.commands())).toEqual([1, 1, 1]);
+    expect(keyguardJson(['scan-history'], { cwd: repo.dir, env: recorder.env(repo) }).findings).toHaveLength(1);
+    expect(counts(recorder.commands())).toEqual([0, 1, 1]);
+  });
+
   it('exits on a bad command line without waiting for the git it started', () => {
     // This git log would take a minute before its first byte: keyguard must kill it, not wait for it.
     const slow = gitRecorder(sandbox, 'slow', `case "$*" in log*" -p "*) sleep 60 ;; esac`);

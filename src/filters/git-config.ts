@@ -1,8 +1,9 @@
 // git-secrets keeps its settings in git config: secrets.patterns (prohibited regexes), secrets.allowed (allowed
 // regexes) and secrets.providers (commands printing prohibited values). Read with a plain `git config` child
 // process, not simple-git: the commit hook reads them too.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { UsageError } from '../errors.js';
+import { gitAnswer } from '../git/prestart.js';
 
 export type SecretsKey = 'secrets.patterns' | 'secrets.allowed' | 'secrets.providers';
 export const SECRETS_KEYS: readonly SecretsKey[] = ['secrets.patterns', 'secrets.allowed', 'secrets.providers'];
@@ -27,6 +28,9 @@ const cacheKey = (cwd: string, scope: ConfigScope) => `${scope}\0${cwd}`;
 
 // --null: each entry is "key\nvalue\0", so values may hold any character.
 const readArgs = (scope: ConfigScope) => ['config', ...scopeArgs(scope), '--null', '--get-regexp', '^secrets\\.(patterns|allowed|providers)$'];
+
+/** What readSecretsConfig asks git from every configuration file (bin/keyguard starts it early: see prestart.ts). */
+export const SECRETS_READ_ARGS = readArgs('all');
 
 /** The secrets.* values from git config's answer to readArgs. */
 function parsed({ status, stdout, stderr }: { status: number; stdout: string; stderr: string }): SecretsConfig {
@@ -56,14 +60,9 @@ export function readSecretsConfig(cwd: string, scope: ConfigScope = 'all'): Secr
  * them while its other small gits run (a run of `scan-history --incremental` with nothing new is mostly such
  * waits). A failure is left for readSecretsConfig to meet and report.
  */
-export function prefetchSecretsConfig(cwd: string): Promise<void> {
-  return new Promise((done) => {
-    execFile('git', readArgs('all'), { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
-      if (status <= 1) cache.set(cacheKey(cwd, 'all'), parsed({ status, stdout, stderr }));
-      done();
-    });
-  });
+export async function prefetchSecretsConfig(cwd: string): Promise<void> {
+  const answer = await gitAnswer(SECRETS_READ_ARGS, cwd);
+  if (answer.status !== null && answer.status <= 1) cache.set(cacheKey(cwd, 'all'), parsed({ ...answer, status: answer.status }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { type GitStreamOptions, type RunningGit, startGit } from './spawn.js';
 
 // A history scan waits on its `git log`, which walks the history before its first byte: started by
@@ -46,4 +47,46 @@ export function adoptPrestarted(args: string[], options: GitStreamOptions): Runn
   waiting.delete(key);
   holdsProcess(git, true);
   return git;
+}
+
+/** A small git's whole answer: its exit (null when it could not start), stdout and stderr. */
+export interface GitAnswer {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Where the small gits started early wait, by command and directory (the environment is the process's). */
+const ANSWERS = Symbol.for('keyguard.prestarted-answers');
+
+function answers(): Map<string, Promise<GitAnswer>> {
+  const holder = globalThis as { [ANSWERS]?: Map<string, Promise<GitAnswer>> };
+  return (holder[ANSWERS] ??= new Map());
+}
+
+function runAnswer(args: string[], cwd: string): Promise<GitAnswer> {
+  return new Promise((done) => {
+    execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      done({ status: error ? (typeof code === 'number' ? code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Starts a small git now, for gitAnswer to come (bin/keyguard, before keyguard's modules load). */
+export function prestartAnswer(args: string[], cwd: string): void {
+  answers().set(JSON.stringify([args, cwd]), runAnswer(args, cwd));
+}
+
+/**
+ * A small git's answer without holding Node's thread: the one prestartAnswer started for this command, else a
+ * new one. Started early, a git forks a Node a third the size (a fork copies the page tables) and runs while
+ * the rest loads: a `scan-history --incremental` with nothing new is mostly such gits.
+ */
+export function gitAnswer(args: string[], cwd: string): Promise<GitAnswer> {
+  const key = JSON.stringify([args, cwd]);
+  const started = answers().get(key);
+  if (!started) return runAnswer(args, cwd);
+  answers().delete(key);
+  return started;
 }

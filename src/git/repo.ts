@@ -1,5 +1,6 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { gitAnswer } from './prestart.js';
 
 /**
  * git's stdout, trimmed; null when git exits non-zero (an unset config key, a missing object, no repository).
@@ -75,11 +76,13 @@ export const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-
  * workTreeRoot, isShallow and the HooksPlace in one git that runs while the caller goes on (a history scan asks
  * as it starts, while its git log has begun to write, and a git waited for holds Node's thread ~5 ms).
  */
-export function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean; hooksPlace: HooksPlace | null }> {
-  return new Promise((done) => {
-    execFile('git', ['rev-parse', '--is-shallow-repository', ...PLACES], { cwd, encoding: 'utf8' }, (_error, stdout) => {
-      const [shallow, ...places] = answers(stdout);
-      done({ shallow: shallow === 'true', ...placesOf(places, cwd) });
-    });
-  });
+export async function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean; hooksPlace: HooksPlace | null }> {
+  const [shallow, ...places] = answers((await gitAnswer(SHAPE_ARGS, cwd)).stdout);
+  return { shallow: shallow === 'true', ...placesOf(places, cwd) };
 }
+
+/** What repositoryShape asks (bin/keyguard starts it early for a history scan: see prestart.ts). */
+export const SHAPE_ARGS = ['rev-parse', '--is-shallow-repository', ...PLACES];
+
+/** What git's walk of `revisions` starts from (HEAD and, for --all, every ref), and whether the clone is shallow. */
+export const walkStartArgs = (revisions: readonly string[]) => ['rev-parse', '--is-shallow-repository', 'HEAD', ...revisions];

@@ -2,10 +2,11 @@
 // tags held anything, so the next run reads only new commits and re-reads those. It holds object ids and a key, no
 // finding: a finding's secret is re-read from its commit each run (the repository holds it anyway), so the
 // state has no secret to leak, not even hashed, and a changed allowlist or baseline applies at once.
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { messageOf } from '../errors.js';
+import { gitAnswer } from '../git/prestart.js';
+import { walkStartArgs } from '../git/repo.js';
 import { replaceableBy } from '../own-files.js';
 import { sha256Hex } from '../sha256.js';
 import type { RuleSet } from '../types.js';
@@ -41,14 +42,15 @@ export interface HistoryState {
   tags: Array<[string, string]> | null;
 }
 
-/** git's stdout, untrimmed, without waiting for it; null when git fails. */
-function gitAnswer(args: string[], cwd: string): Promise<string | null> {
-  return new Promise((done) => execFile('git', args, { cwd, encoding: 'utf8' }, (error, stdout) => done(error ? null : stdout)));
+/** git's stdout, untrimmed, without holding Node's thread; null when git fails. */
+async function gitStdout(args: string[], cwd: string): Promise<string | null> {
+  const { status, stdout } = await gitAnswer(args, cwd);
+  return status === 0 ? stdout : null;
 }
 
 /** Where the state lives unless --state says: inside the repository's git directory, never its work tree. */
 export async function defaultStatePath(cwd: string): Promise<string> {
-  const path = await gitAnswer(['rev-parse', '--git-path', 'keyguard/history-state.json'], cwd);
+  const path = await gitStdout(['rev-parse', '--git-path', 'keyguard/history-state.json'], cwd);
   if (path === null) throw new Error('not a git repository');
   return resolve(cwd, path.replace(/\n$/, ''));
 }
@@ -68,7 +70,7 @@ export function stateKey(version: string, ruleSet: RuleSet, revisions: readonly 
  * shallow clone (deepening it changes the history, not the refs) or when git cannot tell.
  */
 export async function walkKey(cwd: string, revisions: readonly string[]): Promise<string | null> {
-  const starts = await gitAnswer(['rev-parse', '--is-shallow-repository', 'HEAD', ...revisions], cwd);
+  const starts = await gitStdout(walkStartArgs(revisions), cwd);
   return starts?.startsWith('false\n') ? sha256Hex(starts.trim()) : null;
 }
 
