@@ -228,7 +228,7 @@ describe('what the check costs', () => {
     expect(scan.status, scan.stderr).toBe(0);
     // Before: config, `rev-parse --show-toplevel`, ls-files.
     expect(recorder.commands().map(([command]) => command).sort()).toEqual(['config', 'ls-files', 'rev-parse']);
-    expect(recorder.commands().filter(asksHooksDir)).toEqual([['rev-parse', '--is-bare-repository', '--git-common-dir', '--show-toplevel', '--git-path', 'hooks']]);
+    expect(recorder.commands().filter(asksHooksDir)).toEqual([['rev-parse', '--is-shallow-repository', '--is-bare-repository', '--git-common-dir', '--show-toplevel', '--git-path', 'hooks']]);
 
     // git runs hooks with its own directory first on PATH, past the recorder: its trace sees every git.
     const trace = sandbox.path(`trace-${count}`);

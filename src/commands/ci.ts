@@ -5,7 +5,7 @@ import { atHeadLines } from '../ci/head-lines.js';
 import { CommittedFiles } from '../ci/repo-files.js';
 import { UsageError } from '../errors.js';
 import { loadFilters } from '../filters/index.js';
-import { gitOutput, repositoryPlaces } from '../git/repo.js';
+import { gitOutput, repositoryShape } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { workflowCommand } from '../report/github.js';
 import { redactSecrets } from '../report/redact.js';
@@ -71,7 +71,7 @@ async function* pushFragments(range: AsyncIterable<FragmentOrBatch>, wanted: CiR
 
 async function runCi(args: CiArgs): Promise<number> {
   const cwd = process.cwd();
-  const { root, hooksPlace } = repositoryPlaces(cwd);
+  const { root, hooksPlace } = await repositoryShape(cwd);
   if (!root) throw new UsageError('keyguard ci gates the commits of a git repository: run it inside one');
   const wanted = ciRange(process.env, args);
   if ('history' in wanted) return scanRefHistory(cwd, wanted, args);

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { stagedFiles } from '../ci/repo-files.js';
 import { loadFilters } from '../filters/index.js';
-import { repositoryPlaces } from '../git/repo.js';
+import { repositoryShape } from '../git/repo.js';
 import { collectFindings } from '../pipeline.js';
 import { fileFragments, fragmentsOf, listTargets } from '../sources/files.js';
 import { emptyStats, type FragmentOrBatch } from '../types.js';
@@ -52,7 +52,7 @@ async function runScan(args: ScanArgs): Promise<number> {
   const { detector, remediation } = createDetector();
   const stats = emptyStats();
   const fromStdin = args.paths.length === 1 && args.paths[0] === STDIN_ARGUMENT;
-  const { root, hooksPlace } = args.git ? repositoryPlaces(cwd) : { root: null, hooksPlace: null };
+  const { root, hooksPlace } = args.git ? await repositoryShape(cwd) : { root: null, hooksPlace: null };
   let fragments: AsyncIterable<FragmentOrBatch>;
   let target: string;
   if (staged) {

@@ -61,8 +61,8 @@ export function readSecretsConfig(cwd: string, scope: ConfigScope = 'all'): Secr
  * waits). A failure is left for readSecretsConfig to meet and report.
  */
 export async function prefetchSecretsConfig(cwd: string): Promise<void> {
-  const answer = await gitAnswer(SECRETS_READ_ARGS, cwd);
-  if (answer.status !== null && answer.status <= 1) cache.set(cacheKey(cwd, 'all'), parsed({ ...answer, status: answer.status }));
+  const { status, stdout, stderr } = await gitAnswer(SECRETS_READ_ARGS, cwd);
+  if (status !== null && status <= 1) cache.set(cacheKey(cwd, 'all'), parsed({ status, stdout, stderr }));
 }
 
 /**

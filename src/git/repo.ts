@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { gitAnswer } from './prestart.js';
 
@@ -56,13 +56,10 @@ function placesOf([bare, commonDir, ...rest]: string[], cwd: string): { root: st
 /** rev-parse's answers, line by line, whether it succeeded or failed part way. */
 const answers = (stdout: string | null | undefined) => (stdout ? stdout.replace(/\n$/, '').split('\n') : []);
 
-/**
- * workTreeRoot and the HooksPlace in one git, for the scans that warn when keyguard's hooks no longer run
- * (hooks/status.ts): the warning costs them no git. Both null outside a repository.
- */
-export function repositoryPlaces(cwd: string): { root: string | null; hooksPlace: HooksPlace | null } {
-  const { stdout } = spawnSync('git', ['rev-parse', ...PLACES], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return placesOf(answers(stdout), cwd);
+/** gitOutput without holding Node's thread (see gitAnswer: one bin/keyguard started is read instead). */
+export async function gitOutputLater(args: string[], cwd: string): Promise<string | null> {
+  const { status, stdout } = await gitAnswer(args, cwd);
+  return status === 0 ? stdout.trim() : null;
 }
 
 /**
@@ -74,7 +71,9 @@ export const isShallow = (cwd: string) => gitOutput(['rev-parse', '--is-shallow-
 
 /**
  * workTreeRoot, isShallow and the HooksPlace in one git that runs while the caller goes on (a history scan asks
- * as it starts, while its git log has begun to write, and a git waited for holds Node's thread ~5 ms).
+ * as it starts, while its git log has begun to write, and a git waited for holds Node's thread ~5 ms). The
+ * scans warn from the HooksPlace when keyguard's hooks no longer run (hooks/status.ts): it costs them no git.
+ * All null (and not shallow) outside a repository.
  */
 export async function repositoryShape(cwd: string): Promise<{ root: string | null; shallow: boolean; hooksPlace: HooksPlace | null }> {
   const [shallow, ...places] = answers((await gitAnswer(SHAPE_ARGS, cwd)).stdout);

@@ -108,7 +108,7 @@ export function fixCommands(fixes: readonly Fix[], huskyFiles: boolean): string[
 /**
  * A one-line warning when keyguard was installed in the repository whose hooks git finds at `place` and git no
  * longer runs one of its hooks; null otherwise, or when anything goes wrong (a warning must never fail a scan).
- * A few small files read: `place` comes from a git the caller runs anyway (repositoryPlaces).
+ * A few small files read: `place` comes from a git the caller runs anyway (repositoryShape).
  */
 export function lostHooksWarning(place: HooksPlace | null, cwd: string): string | null {
   try {

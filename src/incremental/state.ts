@@ -5,8 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { messageOf } from '../errors.js';
-import { gitAnswer } from '../git/prestart.js';
-import { walkStartArgs } from '../git/repo.js';
+import { gitOutputLater, walkStartArgs } from '../git/repo.js';
 import { replaceableBy } from '../own-files.js';
 import { sha256Hex } from '../sha256.js';
 import type { RuleSet } from '../types.js';
@@ -42,17 +41,11 @@ export interface HistoryState {
   tags: Array<[string, string]> | null;
 }
 
-/** git's stdout, untrimmed, without holding Node's thread; null when git fails. */
-async function gitStdout(args: string[], cwd: string): Promise<string | null> {
-  const { status, stdout } = await gitAnswer(args, cwd);
-  return status === 0 ? stdout : null;
-}
-
 /** Where the state lives unless --state says: inside the repository's git directory, never its work tree. */
 export async function defaultStatePath(cwd: string): Promise<string> {
-  const path = await gitStdout(['rev-parse', '--git-path', 'keyguard/history-state.json'], cwd);
+  const path = await gitOutputLater(['rev-parse', '--git-path', 'keyguard/history-state.json'], cwd);
   if (path === null) throw new Error('not a git repository');
-  return resolve(cwd, path.replace(/\n$/, ''));
+  return resolve(cwd, path);
 }
 
 /**
@@ -70,8 +63,8 @@ export function stateKey(version: string, ruleSet: RuleSet, revisions: readonly 
  * shallow clone (deepening it changes the history, not the refs) or when git cannot tell.
  */
 export async function walkKey(cwd: string, revisions: readonly string[]): Promise<string | null> {
-  const starts = await gitStdout(walkStartArgs(revisions), cwd);
-  return starts?.startsWith('false\n') ? sha256Hex(starts.trim()) : null;
+  const starts = await gitOutputLater(walkStartArgs(revisions), cwd);
+  return starts?.startsWith('false\n') ? sha256Hex(starts) : null;
 }
 
 const isShaList = (value: unknown): value is string[] => Array.isArray(value) && value.every((sha) => typeof sha === 'string' && SHA.test(sha));
